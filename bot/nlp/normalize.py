@@ -1,0 +1,71 @@
+"""Text normalisation shared by language id, the classifier and entity extraction.
+
+Buyers type on phones: full-width punctuation, stretched letters ("lâuuuu"), runs of
+"!!!!!", Vietnamese with all, some or no diacritics. Everything that reads the text sees
+it through these functions so that training and prediction agree.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
+_URL = re.compile(r"(?:https?://|www\.)\S+")
+_STRETCH = re.compile(r"(\D)\1{2,}")
+_SPACES = re.compile(r"\s+")
+
+
+def clean(text: str) -> str:
+    """Unicode-compose, fold full-width forms, drop control characters, squeeze spaces."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _CONTROL.sub(" ", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def normalize(text: str) -> str:
+    """`clean`, lower-cased, with URLs masked and stretched characters collapsed to two."""
+    text = _URL.sub(" url ", clean(text).lower())
+    return _SPACES.sub(" ", _STRETCH.sub(r"\1\1", text)).strip()
+
+
+@cache
+def _accent_table() -> dict[int, str]:
+    table: dict[int, str] = {ord("đ"): "d", ord("Đ"): "D"}
+    for start, end in ((0x00C0, 0x0250), (0x1E00, 0x1F00)):
+        for code in range(start, end):
+            base = "".join(
+                ch
+                for ch in unicodedata.normalize("NFD", chr(code))
+                if unicodedata.category(ch) != "Mn"
+            )
+            if base != chr(code) and base.isascii():
+                table[code] = base
+    for code in range(0x0300, 0x0370):
+        table[code] = ""
+    return table
+
+
+def strip_accents(text: str) -> str:
+    """Latin letters without diacritics ("không được" -> "khong duoc"); other scripts untouched."""
+    return text.translate(_accent_table())
+
+
+_VIETNAMESE_LOWER = "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
+VIETNAMESE_LETTERS = frozenset(_VIETNAMESE_LOWER + _VIETNAMESE_LOWER.upper())
+"""Letters with Vietnamese diacritics: of the languages replybot reads, only Vietnamese has them."""
+
+
+def char_script(ch: str) -> str:
+    """A coarse script class: hangul, han, latin, digit or other."""
+    code = ord(ch)
+    if 0xAC00 <= code <= 0xD7A3 or 0x1100 <= code <= 0x11FF or 0x3130 <= code <= 0x318F:
+        return "hangul"
+    if 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0xF900 <= code <= 0xFAFF:
+        return "han"
+    if ch.isdigit():
+        return "digit"
+    if ch.isalpha() and (code < 0x0250 or 0x1E00 <= code <= 0x1EFF):
+        return "latin"
+    return "other"

@@ -1,0 +1,140 @@
+"""Fitting the classifier from labelled examples (scikit-learn; imported only to train).
+
+Scenario confidences are calibrated by temperature scaling fitted on out-of-fold
+predictions, and the dispute-risk threshold is the one that maximises F1 out of fold:
+both are chosen from the training data alone, never from the dev set.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from scipy.optimize import minimize_scalar
+from scipy.sparse import csr_matrix
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+from bot.nlp.dataset import DatasetError, Example
+from bot.nlp.features import FeatureSpace, extract, fit_space
+from bot.nlp.lexicon import Lexicon
+from bot.nlp.model import Model
+from bot.scenarios import LANGUAGES, SCENARIOS
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingConfig:
+    group_weight: tuple[float, float, float] = (1.0, 1.0, 0.6)
+    min_df: int = 2
+    scenario_c: float = 20.0
+    language_c: float = 10.0
+    dispute_c: float = 10.0
+    folds: int = 4
+    seed: int = 13
+
+    def describe(self) -> str:
+        return repr(self)
+
+
+def _matrix(space: FeatureSpace, documents: Sequence[Counter[str]]) -> csr_matrix:
+    indptr = [0]
+    indices: list[npt.NDArray[np.intp]] = []
+    data: list[npt.NDArray[np.float32]] = []
+    for features in documents:
+        ids, values = space.vectorize(features)
+        indices.append(ids)
+        data.append(values)
+        indptr.append(indptr[-1] + len(ids))
+    return csr_matrix(
+        (np.concatenate(data), np.concatenate(indices), np.asarray(indptr)),
+        shape=(len(documents), space.size),
+        dtype=np.float32,
+    )
+
+
+def _columns(model: LogisticRegression, labels: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Weights and biases in the order of `labels` (scikit-learn sorts its classes)."""
+    order = [list(model.classes_).index(label) for label in labels]
+    return model.coef_[order].T, model.intercept_[order]
+
+
+def _fit_temperature(logits: np.ndarray, targets: np.ndarray) -> float:
+    def nll(temperature: float) -> float:
+        z = logits / temperature
+        z = z - z.max(axis=1, keepdims=True)
+        log_probs = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+        return float(-log_probs[np.arange(len(targets)), targets].mean())
+
+    return float(minimize_scalar(nll, bounds=(0.05, 20.0), method="bounded").x)
+
+
+def _best_threshold(probabilities: np.ndarray, truth: np.ndarray) -> float:
+    best, best_f1 = 0.5, -1.0
+    for threshold in np.arange(0.2, 0.81, 0.025):
+        predicted = probabilities >= threshold
+        tp = float(np.sum(predicted & truth))
+        denominator = float(np.sum(predicted) + np.sum(truth))
+        f1 = 2 * tp / denominator if denominator else 0.0
+        if f1 > best_f1:
+            best, best_f1 = float(threshold), f1
+    return best
+
+
+def _require_coverage(examples: Sequence[Example]) -> None:
+    missing = sorted(set(SCENARIOS) - {e.scenario for e in examples}) + sorted(
+        set(LANGUAGES) - {e.language for e in examples}
+    )
+    if missing:
+        raise DatasetError(f"the training data has no example of: {', '.join(missing)}")
+    if len({e.dispute_risk for e in examples}) < 2:
+        raise DatasetError("the training data needs messages with and without dispute risk")
+
+
+def train(
+    examples: Sequence[Example],
+    lexicon: Lexicon,
+    key: str,
+    config: TrainingConfig | None = None,
+) -> Model:
+    config = config or TrainingConfig()
+    _require_coverage(examples)
+    documents = [extract(example.text, lexicon) for example in examples]
+    space = fit_space(documents, config.group_weight, config.min_df)
+    x = _matrix(space, documents)
+    folds = StratifiedKFold(config.folds, shuffle=True, random_state=config.seed)
+
+    scenario_targets = np.array([SCENARIOS.index(e.scenario) for e in examples])
+    scenario_model = LogisticRegression(C=config.scenario_c, max_iter=3000)
+    out_of_fold = cross_val_predict(
+        scenario_model, x, scenario_targets, cv=folds, method="decision_function"
+    )
+    temperature = _fit_temperature(out_of_fold, scenario_targets)
+    scenario_model.fit(x, scenario_targets)
+
+    languages = np.array([e.language for e in examples])
+    language_model = LogisticRegression(C=config.language_c, max_iter=3000).fit(x, languages)
+
+    disputes = np.array([e.dispute_risk for e in examples])
+    dispute_model = LogisticRegression(C=config.dispute_c, max_iter=3000, class_weight="balanced")
+    dispute_oof = cross_val_predict(dispute_model, x, disputes, cv=folds, method="predict_proba")[
+        :, 1
+    ]
+    dispute_model.fit(x, disputes)
+
+    scenario_coef, scenario_bias = _columns(scenario_model, range(len(SCENARIOS)))
+    language_coef, language_bias = _columns(language_model, LANGUAGES)
+    coef = np.hstack([scenario_coef, language_coef, dispute_model.coef_.T]).astype(np.float32)
+    intercept = np.concatenate([scenario_bias, language_bias, dispute_model.intercept_])
+    return Model(
+        space=space,
+        scenarios=SCENARIOS,
+        languages=LANGUAGES,
+        coef=np.ascontiguousarray(coef),
+        intercept=intercept.astype(np.float32),
+        temperature=temperature,
+        dispute_threshold=_best_threshold(dispute_oof, disputes),
+        key=key,
+    )

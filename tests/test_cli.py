@@ -1,0 +1,128 @@
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import main
+from bot.scenarios import LANGUAGES, SCENARIOS
+
+CONTRACT_KEYS = {"id", "language", "scenario", "confidence", "dispute_risk", "entities"}
+
+
+@pytest.fixture
+def run(analyzer):
+    runner = CliRunner()
+
+    def invoke(*args: str, stdin: bytes | None = None):
+        return runner.invoke(main, list(args), input=stdin, catch_exceptions=False)
+
+    return invoke
+
+
+def jsonl(*records) -> bytes:
+    return b"".join(
+        (r if isinstance(r, bytes) else json.dumps(r, ensure_ascii=False).encode()) + b"\n"
+        for r in records
+    )
+
+
+def test_jsonl_contract_one_line_per_input_in_order(run):
+    lines = [
+        {"id": 1, "text": "the price dropped after I ordered, refund the difference $8"},
+        {"id": "b", "text": "shop oi sao chua giao hang"},
+        {"id": [3], "text": "运单号 SF1234567890123 一直不动"},
+        {"id": None, "text": "주문번호 20231234567 취소해주세요"},
+    ]
+    result = run("classify", "--jsonl", stdin=jsonl(*lines))
+    assert result.exit_code == 0
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["id"] for o in out] == [1, "b", [3], None]
+    for record in out:
+        assert set(record) == CONTRACT_KEYS
+        assert record["language"] in LANGUAGES
+        assert record["scenario"] in SCENARIOS
+        assert 0.0 <= record["confidence"] <= 1.0
+        assert isinstance(record["dispute_risk"], bool)
+        assert set(record["entities"]) == {"order_ids", "tracking_numbers", "amounts"}
+    assert out[0]["entities"]["amounts"] == [{"value": "8.00", "currency": "USD"}]
+    assert out[2]["entities"]["tracking_numbers"] == ["SF1234567890123"]
+    assert out[3]["entities"]["order_ids"] == ["20231234567"]
+    assert [o["language"] for o in out] == ["en", "vi", "zh", "ko"]
+
+
+def test_malformed_lines_yield_errors_and_the_run_goes_on(run):
+    stdin = jsonl(
+        {"id": 1, "text": "where is my parcel"},
+        b"{not json",
+        b"[1, 2]",
+        {"id": 4},
+        {"id": 5, "text": 42},
+        {"id": 6, "text": "   "},
+        b"",
+        b"\xff\xfe broken bytes",
+        {"id": 9, "text": "hello"},
+    )
+    result = run("classify", "--jsonl", stdin=stdin)
+    assert result.exit_code == 0
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(out) == 9
+    assert "error" not in out[0]
+    assert out[0]["id"] == 1
+    errors = {i + 1: o["error"] for i, o in enumerate(out) if "error" in o}
+    assert sorted(errors) == [2, 3, 4, 5, 6, 7, 8]
+    assert errors[2].startswith("line 2: not JSON")
+    assert "UTF-8" in errors[8]
+    assert out[3]["id"] == 4
+    assert out[8]["id"] == 9
+    assert out[8]["scenario"] in SCENARIOS
+
+
+def test_byte_order_mark_and_crlf_are_accepted(run):
+    stdin = b"\xef\xbb\xbf" + json.dumps({"id": 1, "text": "hi"}).encode() + b"\r\n"
+    out = [json.loads(line) for line in run("classify", "--jsonl", stdin=stdin).stdout.splitlines()]
+    assert out[0]["id"] == 1
+    assert "error" not in out[0]
+
+
+def test_readable_summary(run):
+    result = run("classify", "tracking RB123456789CN no update for 3 weeks, order 8123456789012345")
+    assert result.exit_code == 0
+    assert "delivery_delay" in result.stdout
+    assert "RB123456789CN" in result.stdout
+    assert "8123456789012345" in result.stdout
+    assert "language     en (English)" in result.stdout
+
+
+def test_single_message_as_json(run):
+    result = run("classify", "--json", "15,000원 내렸네요 차액 환불 부탁드려요")
+    record = json.loads(result.stdout)
+    assert record["language"] == "ko"
+    assert record["entities"]["amounts"] == [{"value": "15000", "currency": "KRW"}]
+
+
+@pytest.mark.parametrize("args", [["classify"], ["classify", ""], ["classify", " \t "]])
+def test_missing_or_empty_message_is_a_usage_error(run, args):
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2
+    assert "Error" in result.output
+
+
+def test_text_and_jsonl_together_is_refused(run):
+    assert CliRunner().invoke(main, ["classify", "--jsonl", "hi"]).exit_code == 2
+
+
+def test_python_dash_m_bot_reads_raw_bytes(session_cache, analyzer):
+    stdin = jsonl({"id": 1, "text": "hàng bị vỡ rồi shop ơi"}, b"\xc3\x28", {"id": 3, "text": "亲"})
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot", "classify", "--jsonl"],
+        input=stdin,
+        capture_output=True,
+        check=True,
+        timeout=120,
+    )
+    out = [json.loads(line) for line in proc.stdout.decode().splitlines()]
+    assert [o.get("id") for o in out] == [1, None, 3]
+    assert out[0]["language"] == "vi"
+    assert "error" in out[1]
