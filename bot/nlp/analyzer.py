@@ -14,7 +14,7 @@ from bot.scenarios import FALLBACK_SCENARIO
 MAX_ANALYSED_CHARS = 5000
 """Longer messages are analysed on their first 5,000 characters (and kept whole elsewhere)."""
 
-MIN_CONFIDENCE = 0.4
+MIN_CONFIDENCE = 0.25
 """Below this probability the best guess is not trusted and the message counts as `other`."""
 
 

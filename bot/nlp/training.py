@@ -29,10 +29,10 @@ from bot.scenarios import LANGUAGES, SCENARIOS
 class TrainingConfig:
     group_weight: tuple[float, float, float] = (1.0, 1.0, 0.6)
     min_df: int = 2
-    scenario_c: float = 20.0
+    scenario_c: float = 40.0
     language_c: float = 10.0
     dispute_c: float = 10.0
-    folds: int = 4
+    folds: int = 3
     seed: int = 13
 
     def describe(self) -> str:
