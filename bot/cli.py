@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import IO, Any
 
 import click
@@ -14,7 +15,7 @@ from dotenv import load_dotenv
 
 from bot import __version__
 from bot.analysis import Amount, Analysis
-from bot.nlp.analyzer import EmptyMessageError
+from bot.nlp.analyzer import Analyzer, EmptyMessageError, is_empty
 
 LANGUAGE_NAMES = {"en": "English", "zh": "Chinese", "ko": "Korean", "vi": "Vietnamese"}
 
@@ -36,14 +37,14 @@ def main() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the analysis of TEXT as JSON.")
 def classify(text: str | None, jsonl: bool, as_json: bool) -> None:
     """Analyse a buyer message: language, scenario, dispute risk, order ids, amounts."""
-    from bot.assistant import analyse
+    from bot.assistant import analyse, default_analyzer
 
     if jsonl:
         if text is not None:
             raise click.UsageError("give either TEXT or --jsonl, not both")
         out = sys.stdout.buffer
-        for line in classify_lines(sys.stdin.buffer, analyse):
-            out.write(line.encode("utf-8") + b"\n")
+        for lines in classify_lines(sys.stdin.buffer, default_analyzer()):
+            out.write("".join(line + "\n" for line in lines).encode("utf-8"))
             out.flush()
         return
     if text is None:
@@ -60,18 +61,46 @@ def classify(text: str | None, jsonl: bool, as_json: bool) -> None:
         click.echo(summary(analysis))
 
 
-def classify_lines(stream: IO[bytes], analyse: Any) -> Iterator[str]:
-    """The `classify --jsonl` contract: one JSON line out per line in, errors included."""
-    for number, raw in enumerate(_lines(stream), 1):
-        yield json.dumps(_classify_line(number, raw, analyse), ensure_ascii=False)
+def classify_lines(stream: IO[bytes], analyzer: Analyzer) -> Iterator[list[str]]:
+    """The `classify --jsonl` contract: one JSON line out per line in, errors included.
+
+    Lines are analysed in batches of whatever input is already available, so a large
+    file goes fast while a caller writing one line at a time gets its answer at once.
+    """
+    number = 0
+    for batch in _available_lines(stream):
+        outcomes = [_read_line(number + offset, raw) for offset, raw in enumerate(batch, 1)]
+        number += len(batch)
+        texts = [outcome for outcome in outcomes if isinstance(outcome, _Request)]
+        analyses = iter(analyzer.analyse_many([request.text for request in texts]))
+        yield [
+            json.dumps(
+                {"id": outcome.ident, **next(analyses).to_json()}
+                if isinstance(outcome, _Request)
+                else outcome,
+                ensure_ascii=False,
+            )
+            for outcome in outcomes
+        ]
 
 
-def _lines(stream: IO[bytes]) -> Iterable[bytes]:
-    for raw in stream:
-        yield raw.rstrip(b"\r\n")
+def _available_lines(stream: IO[bytes], chunk: int = 1 << 16) -> Iterator[list[bytes]]:
+    pending = b""
+    while data := stream.read1(chunk):  # type: ignore[attr-defined]
+        *lines, pending = (pending + data).split(b"\n")
+        if lines:
+            yield [line.removesuffix(b"\r") for line in lines]
+    if pending:
+        yield [pending.removesuffix(b"\r")]
 
 
-def _classify_line(number: int, raw: bytes, analyse: Any) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class _Request:
+    ident: Any
+    text: str
+
+
+def _read_line(number: int, raw: bytes) -> _Request | dict[str, Any]:
     where = f"line {number}"
     try:
         decoded = raw.decode("utf-8")
@@ -90,10 +119,9 @@ def _classify_line(number: int, raw: bytes, analyse: Any) -> dict[str, Any]:
     text = record.get("text")
     if not isinstance(text, str):
         return {"id": ident, "error": f'{where}: "text" must be a string'}
-    try:
-        return {"id": ident, **analyse(text).to_json()}
-    except EmptyMessageError as error:
-        return {"id": ident, "error": f"{where}: {error}"}
+    if is_empty(text):
+        return {"id": ident, "error": f"{where}: the message is empty"}
+    return _Request(ident, text)
 
 
 def _money(amount: Amount) -> str:

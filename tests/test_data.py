@@ -66,8 +66,14 @@ def test_devset_has_no_near_duplicate_of_a_training_line(training, devset):
     ("line", "message"),
     [
         ("{", "not a labelled example"),
-        ('{"text": "hi", "language": "fr", "scenario": "other", "dispute_risk": false}', "language"),
-        ('{"text": "hi", "language": "en", "scenario": "refund", "dispute_risk": false}', "scenario"),
+        (
+            '{"text": "hi", "language": "fr", "scenario": "other", "dispute_risk": false}',
+            "language",
+        ),
+        (
+            '{"text": "hi", "language": "en", "scenario": "refund", "dispute_risk": false}',
+            "scenario",
+        ),
         ('{"text": " ", "language": "en", "scenario": "other", "dispute_risk": false}', "empty"),
         ('{"text": "hi", "language": "en", "scenario": "other", "dispute_risk": "no"}', "dispute"),
     ],

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+
 from bot.analysis import Analysis, ScenarioScore
 from bot.nlp.entities import extract_entities
 from bot.nlp.features import extract
@@ -16,6 +19,9 @@ MAX_ANALYSED_CHARS = 5000
 
 MIN_CONFIDENCE = 0.25
 """Below this probability the best guess is not trusted and the message counts as `other`."""
+
+
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 
 
 class EmptyMessageError(ValueError):
@@ -38,33 +44,64 @@ class Analyzer:
         return self._model
 
     def analyse(self, text: str) -> Analysis:
-        cleaned = clean(text[: MAX_ANALYSED_CHARS * 2])[:MAX_ANALYSED_CHARS]
-        if not cleaned:
-            raise EmptyMessageError("the message is empty")
+        return self.analyse_many([text])[0]
+
+    def analyse_many(self, texts: Sequence[str]) -> list[Analysis]:
+        """Analyses of several messages, computed together (faster than one by one).
+
+        Raises EmptyMessageError when a message has no text; check with `is_empty` first
+        to analyse the others.
+        """
+        cleaned = [_prepare(text) for text in texts]
+        for position, message in enumerate(cleaned):
+            if not message:
+                raise EmptyMessageError(f"message {position + 1} is empty")
         scores = self._model.scores(extract(cleaned, self._lexicon))
+        latin = scores.language[:, [self._vi, self._en]].tolist()
+        return [
+            self._analysis(text, message, probabilities, vi_en, dispute)
+            for text, message, probabilities, vi_en, dispute in zip(
+                texts,
+                cleaned,
+                scores.scenario.tolist(),
+                latin,
+                scores.dispute.tolist(),
+                strict=True,
+            )
+        ]
 
-        def vietnamese_probability() -> float:
-            vi, en = scores.language[self._vi], scores.language[self._en]
-            return float(vi / (vi + en))
-
-        language = identify_language(cleaned, vietnamese_probability)
-        probabilities = scores.scenario
-        ranked = sorted(range(len(probabilities)), key=lambda i: -probabilities[i])
+    def _analysis(
+        self,
+        text: str,
+        cleaned: str,
+        probabilities: list[float],
+        vi_en: list[float],
+        dispute: float,
+    ) -> Analysis:
+        language = identify_language(cleaned, lambda: vi_en[0] / (vi_en[0] + vi_en[1]))
+        ranked = sorted(range(len(probabilities)), key=probabilities.__getitem__, reverse=True)
         best = ranked[0]
-        if probabilities[best] < self._min_confidence or not any(ch.isalnum() for ch in cleaned):
+        if probabilities[best] < self._min_confidence or not _LETTER_OR_DIGIT.search(cleaned):
             best = self._other
-        alternatives = tuple(
-            ScenarioScore(self._model.scenarios[i], round(float(probabilities[i]), 4))
-            for i in ranked
-            if i != best
-        )
+        scenarios = self._model.scenarios
         return Analysis(
             text=text,
             language=language,
-            scenario=self._model.scenarios[best],
-            confidence=float(probabilities[best]),
-            dispute_risk=scores.dispute >= self._model.dispute_threshold,
-            dispute_score=scores.dispute,
+            scenario=scenarios[best],
+            confidence=probabilities[best],
+            dispute_risk=dispute >= self._model.dispute_threshold,
+            dispute_score=dispute,
             entities=extract_entities(cleaned, language),
-            alternatives=alternatives,
+            alternatives=tuple(
+                ScenarioScore(scenarios[i], probabilities[i]) for i in ranked if i != best
+            ),
         )
+
+
+def _prepare(text: str) -> str:
+    return clean(text[: MAX_ANALYSED_CHARS * 2])[:MAX_ANALYSED_CHARS]
+
+
+def is_empty(text: str) -> bool:
+    """True when a message has nothing to analyse (only spaces or control characters)."""
+    return not _prepare(text)

@@ -45,6 +45,7 @@ _PHONE_CONTEXT = re.compile(
     r"手机|联系|전화|연락처|핸드폰|휴대폰)\D{0,12}$",
     re.IGNORECASE,
 )
+_MAY_HOLD_ENTITIES = re.compile(r"[\d零〇一二两三四五六七八九十百千万만]")
 _PHONE_SHAPE = re.compile(r"0\d{9,10}|1[3-9]\d{9}|8[24]\d{9,10}")
 
 
@@ -75,6 +76,8 @@ def _add(found: list[str], value: str) -> None:
 
 def extract_entities(text: str, language: str) -> Entities:
     """Entities of a cleaned message; `language` settles ambiguous money like `50k`."""
+    if not _MAY_HOLD_ENTITIES.search(text):
+        return Entities()
     taken: list[tuple[int, int]] = []
     tracking: list[str] = []
     for match in _TRACKING_KEYWORD.finditer(text):

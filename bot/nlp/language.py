@@ -14,10 +14,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.nlp.normalize import VIETNAMESE_LETTERS, char_script
+from bot.nlp.normalize import VIETNAMESE_LETTERS
 
 DEFAULT_LANGUAGE = "en"
-_TOKEN = re.compile(r"[^\W_]+")
 _HAN_CHARS_PER_WORD = 1.7
 _HANGUL_CHARS_PER_WORD = 3.0
 _LATIN_WEIGHT_BESIDE_CJK = 0.5
@@ -31,27 +30,26 @@ class ScriptCounts:
     vietnamese_marked: int
 
 
+_HANGUL = "\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f"
+_HAN = "\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff"
+_HANGUL_CHAR = re.compile(f"[{_HANGUL}]")
+_HAN_CHAR = re.compile(f"[{_HAN}]")
+_HANGUL_WORD = re.compile(f"[^\\W_]*[{_HANGUL}][^\\W_]*")
+_LATIN_WORD = re.compile(r"(?<![^\W_])[A-Za-z\u00c0-\u024f\u1e00-\u1eff]{2,}(?![^\W_])")
+
+
 def count_scripts(text: str) -> ScriptCounts:
-    hangul_tokens = hangul_chars = han_chars = latin = marked = 0
-    for token in _TOKEN.findall(text):
-        scripts = [char_script(ch) for ch in token]
-        hangul = scripts.count("hangul")
-        han = scripts.count("han")
-        hangul_chars += hangul
-        han_chars += han
-        if hangul:
-            hangul_tokens += 1
-        elif not han and scripts.count("latin") >= max(2, len(token) // 2):
-            latin += 1
-            if any(ch in VIETNAMESE_LETTERS for ch in token):
-                marked += 1
-        elif not han and any(ch in VIETNAMESE_LETTERS for ch in token):
-            latin += 1
-            marked += 1
+    hangul_chars = len(_HANGUL_CHAR.findall(text))
+    han_chars = len(_HAN_CHAR.findall(text))
+    latin_words = _LATIN_WORD.findall(text)
+    marked = sum(not VIETNAMESE_LETTERS.isdisjoint(word) for word in latin_words)
     return ScriptCounts(
-        hangul_words=max(hangul_tokens, hangul_chars / _HANGUL_CHARS_PER_WORD),
+        hangul_words=max(
+            len(_HANGUL_WORD.findall(text)) if hangul_chars else 0,
+            hangul_chars / _HANGUL_CHARS_PER_WORD,
+        ),
         han_words=han_chars / _HAN_CHARS_PER_WORD,
-        latin_words=latin,
+        latin_words=len(latin_words),
         vietnamese_marked=marked,
     )
 

@@ -33,32 +33,73 @@ def _prepare(term: str) -> str:
     return strip_accents(normalize(term))
 
 
+def _trie_pattern(terms: Iterable[str]) -> re.Pattern[str]:
+    """A regex that finds, at every position, the longest term starting there.
+
+    The alternation is laid out as a trie (shared prefixes written once) behind a test of
+    the first character, so most positions are rejected at once; the lookahead lets
+    matches overlap.
+    """
+    trie: dict[str, dict] = {}
+    for term in terms:
+        node = trie
+        for ch in term:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, dict]) -> str:
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    if not trie:
+        return re.compile(r"(?!x)x")
+    first = "".join(re.escape(ch) for ch in sorted(trie))
+    return re.compile(f"(?=[{first}])(?=({build(trie)}))")
+
+
 @dataclass(frozen=True, slots=True)
 class Lexicon:
-    """Concept matcher: Latin phrases by word n-gram look-up, other terms by substring."""
+    """Concept matcher over the normalised, unaccented text of a message.
 
-    phrases: dict[str, frozenset[str]]
-    substrings: tuple[tuple[str, str], ...]
+    Latin phrases match whole words only (they are looked for in the message's words
+    joined by single spaces, each term padded with spaces); other terms (Chinese, Korean,
+    terms with punctuation) match anywhere. Every term that is a prefix of a match counts
+    too, so "refund" still fires inside "refund the difference".
+    """
+
+    phrase_pattern: re.Pattern[str]
+    substring_pattern: re.Pattern[str]
+    concepts_of: dict[str, frozenset[str]]
+    """Matched term -> the concepts of it and of every term that is a prefix of it."""
 
     @classmethod
     def from_terms(cls, terms: Iterable[tuple[str, str]]) -> Lexicon:
-        phrases: dict[str, set[str]] = {}
-        substrings: set[tuple[str, str]] = set()
+        own: dict[str, set[str]] = {}
+        phrases: set[str] = set()
+        substrings: set[str] = set()
         for concept, raw in terms:
             term = _prepare(raw)
             if not term:
                 continue
             words = _LATIN_WORD.findall(term)
             if " ".join(words) == term and len(words) <= _MAX_PHRASE_WORDS:
-                phrases.setdefault(term, set()).add(concept)
+                keys = [f" {term} "]
+                phrases.update(keys)
             else:
-                substrings.add((term, concept))
-                if " " in term:
-                    substrings.add((term.replace(" ", ""), concept))
-        return cls(
-            phrases={key: frozenset(value) for key, value in phrases.items()},
-            substrings=tuple(sorted(substrings)),
-        )
+                keys = [term, term.replace(" ", "")] if " " in term else [term]
+                substrings.update(keys)
+            for key in keys:
+                own.setdefault(key, set()).add(concept)
+        concepts_of = {}
+        for term in own:
+            inherited: set[str] = set()
+            for end in range(1, len(term) + 1):
+                inherited |= own.get(term[:end], set())
+            concepts_of[term] = frozenset(inherited)
+        return cls(_trie_pattern(phrases), _trie_pattern(substrings), concepts_of)
 
     @classmethod
     def load(cls) -> Lexicon:
@@ -70,15 +111,12 @@ class Lexicon:
 
     def concepts(self, plain: str) -> dict[str, int]:
         """Concept -> number of distinct terms found in `plain` (normalised, unaccented)."""
-        found: dict[str, set[str]] = {}
+        matched = set(self.substring_pattern.findall(plain))
         words = _LATIN_WORD.findall(plain)
-        for size in range(1, _MAX_PHRASE_WORDS + 1):
-            for start in range(len(words) - size + 1):
-                phrase = " ".join(words[start : start + size])
-                for concept in self.phrases.get(phrase, ()):
-                    found.setdefault(concept, set()).add(phrase)
-        ascii_only = plain.isascii()
-        for term, concept in self.substrings:
-            if (not ascii_only or term.isascii()) and term in plain:
-                found.setdefault(concept, set()).add(term)
-        return {concept: len(terms) for concept, terms in found.items()}
+        if words:
+            matched.update(self.phrase_pattern.findall(f" {' '.join(words)} "))
+        found: dict[str, int] = {}
+        for term in matched:
+            for concept in self.concepts_of[term]:
+                found[concept] = found.get(concept, 0) + 1
+        return found

@@ -12,29 +12,35 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
-from bot.nlp.features import FeatureSpace
+from bot.nlp.features import FeatureBatch, FeatureSpace
 
 FloatArray = npt.NDArray[np.float32]
 
 
 @dataclass(frozen=True, slots=True)
 class Scores:
+    """Per message (row): scenario and language probabilities, dispute probability."""
+
     scenario: FloatArray
     language: FloatArray
-    dispute: float
+    dispute: FloatArray
 
 
 def _softmax(z: FloatArray) -> FloatArray:
-    z = z - z.max()
-    e = np.exp(z)
-    return e / e.sum()
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _names(array: np.ndarray, start: int) -> dict[str, int]:
+    text = str(array.item())
+    names = text.split("\n") if text else []
+    return dict(zip(names, range(start, start + len(names)), strict=True))
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,18 +55,23 @@ class Model:
     dispute_threshold: float
     key: str
 
-    def scores(self, features: Counter[str]) -> Scores:
-        ids, values = self.space.vectorize(features)
-        logits = values @ self.coef[ids] + self.intercept
+    def scores(self, batch: FeatureBatch) -> Scores:
+        rows = self.space.vectorize(batch)
+        logits = np.tile(self.intercept, (rows.count, 1))
+        if len(rows.columns):
+            contributions = rows.values[:, None] * self.coef[rows.columns]
+            present = np.bincount(rows.rows, minlength=rows.count) > 0
+            starts = np.searchsorted(rows.rows, np.flatnonzero(present))
+            logits[present] += np.add.reduceat(contributions, starts)
         n_scenarios, n_languages = len(self.scenarios), len(self.languages)
-        scenario = _softmax(logits[:n_scenarios] / self.temperature)
-        language = _softmax(logits[n_scenarios : n_scenarios + n_languages])
-        dispute = float(1.0 / (1.0 + np.exp(-logits[-1])))
-        return Scores(scenario=scenario, language=language, dispute=dispute)
+        return Scores(
+            scenario=_softmax(logits[:, :n_scenarios] / self.temperature),
+            language=_softmax(logits[:, n_scenarios : n_scenarios + n_languages]),
+            dispute=1.0 / (1.0 + np.exp(-logits[:, -1])),
+        )
 
     def save(self, path: Path) -> None:
         """Write atomically, so a reader never sees half a model."""
-        names = sorted(self.space.index, key=self.space.index.__getitem__)
         meta = {
             "scenarios": self.scenarios,
             "languages": self.languages,
@@ -72,11 +83,13 @@ class Model:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".model-", suffix=".npz")
         try:
             with os.fdopen(fd, "wb") as handle:
+                space = self.space
                 np.savez(
                     handle,
-                    vocabulary=np.array("\n".join(names)),
+                    char_keys=space.char_keys,
+                    words=np.array("\n".join(sorted(space.words, key=space.words.__getitem__))),
+                    cues=np.array("\n".join(sorted(space.cues, key=space.cues.__getitem__))),
                     idf=self.space.idf,
-                    group=self.space.group,
                     group_weight=self.space.group_weight,
                     coef=self.coef,
                     intercept=self.intercept,
@@ -90,12 +103,14 @@ class Model:
     @classmethod
     def load(cls, path: Path) -> Model:
         with np.load(path, allow_pickle=False) as data:
-            names = str(data["vocabulary"].item()).split("\n")
             meta = json.loads(str(data["meta"].item()))
+            char_keys = data["char_keys"]
+            words = _names(data["words"], start=len(char_keys))
             space = FeatureSpace(
-                index={name: column for column, name in enumerate(names)},
+                char_keys=char_keys,
+                words=words,
+                cues=_names(data["cues"], start=len(char_keys) + len(words)),
                 idf=data["idf"],
-                group=data["group"],
                 group_weight=data["group_weight"],
             )
             return cls(

@@ -26,8 +26,15 @@ def clean(text: str) -> str:
 
 def normalize(text: str) -> str:
     """`clean`, lower-cased, with URLs masked and stretched characters collapsed to two."""
-    text = _URL.sub(" url ", clean(text).lower())
-    return _SPACES.sub(" ", _STRETCH.sub(r"\1\1", text)).strip()
+    return fold(clean(text))
+
+
+def fold(cleaned: str) -> str:
+    """`normalize` for text that has been through `clean` already."""
+    text = cleaned.lower()
+    if "://" in text or "www." in text:
+        text = _SPACES.sub(" ", _URL.sub(" url ", text)).strip()
+    return _STRETCH.sub(r"\1\1", text)
 
 
 @cache

@@ -7,19 +7,17 @@ both are chosen from the training data alone, never from the dev set.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 from scipy.optimize import minimize_scalar
 from scipy.sparse import csr_matrix
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from bot.nlp.dataset import DatasetError, Example
-from bot.nlp.features import FeatureSpace, extract, fit_space
+from bot.nlp.features import FeatureBatch, FeatureSpace, extract, fit_space
 from bot.nlp.lexicon import Lexicon
 from bot.nlp.model import Model
 from bot.scenarios import LANGUAGES, SCENARIOS
@@ -39,18 +37,11 @@ class TrainingConfig:
         return repr(self)
 
 
-def _matrix(space: FeatureSpace, documents: Sequence[Counter[str]]) -> csr_matrix:
-    indptr = [0]
-    indices: list[npt.NDArray[np.intp]] = []
-    data: list[npt.NDArray[np.float32]] = []
-    for features in documents:
-        ids, values = space.vectorize(features)
-        indices.append(ids)
-        data.append(values)
-        indptr.append(indptr[-1] + len(ids))
+def _matrix(space: FeatureSpace, batch: FeatureBatch) -> csr_matrix:
+    rows = space.vectorize(batch)
     return csr_matrix(
-        (np.concatenate(data), np.concatenate(indices), np.asarray(indptr)),
-        shape=(len(documents), space.size),
+        (rows.values, (rows.rows, rows.columns)),
+        shape=(rows.count, space.size),
         dtype=np.float32,
     )
 
@@ -101,9 +92,9 @@ def train(
 ) -> Model:
     config = config or TrainingConfig()
     _require_coverage(examples)
-    documents = [extract(example.text, lexicon) for example in examples]
-    space = fit_space(documents, config.group_weight, config.min_df)
-    x = _matrix(space, documents)
+    batch = extract([example.text for example in examples], lexicon)
+    space = fit_space(batch, config.group_weight, config.min_df)
+    x = _matrix(space, batch)
     folds = StratifiedKFold(config.folds, shuffle=True, random_state=config.seed)
 
     scenario_targets = np.array([SCENARIOS.index(e.scenario) for e in examples])
