@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from dotenv import load_dotenv
 
 from bot import __version__
 from bot.analysis import Amount, Analysis
+from bot.assistant import analyse, default_analyzer
 from bot.nlp.analyzer import Analyzer, EmptyMessageError, is_empty
 
 LANGUAGE_NAMES = {"en": "English", "zh": "Chinese", "ko": "Korean", "vi": "Vietnamese"}
@@ -37,15 +39,17 @@ def main() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the analysis of TEXT as JSON.")
 def classify(text: str | None, jsonl: bool, as_json: bool) -> None:
     """Analyse a buyer message: language, scenario, dispute risk, order ids, amounts."""
-    from bot.assistant import analyse, default_analyzer
-
     if jsonl:
         if text is not None:
             raise click.UsageError("give either TEXT or --jsonl, not both")
         out = sys.stdout.buffer
-        for lines in classify_lines(sys.stdin.buffer, default_analyzer()):
-            out.write("".join(line + "\n" for line in lines).encode("utf-8"))
-            out.flush()
+        try:
+            for lines in classify_lines(sys.stdin.buffer, default_analyzer()):
+                out.write("".join(line + "\n" for line in lines).encode("utf-8"))
+                out.flush()
+        except BrokenPipeError:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise SystemExit(0) from None
         return
     if text is None:
         raise click.UsageError(

@@ -126,3 +126,23 @@ def test_python_dash_m_bot_reads_raw_bytes(session_cache, analyzer):
     assert [o.get("id") for o in out] == [1, None, 3]
     assert out[0]["language"] == "vi"
     assert "error" in out[1]
+
+
+def test_jsonl_answers_each_line_without_waiting_for_the_end_of_input(session_cache, analyzer):
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "classify", "--jsonl"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+    )
+    try:
+        for ident, text in enumerate(["where is my parcel", "亲 在吗", "hoàn tiền đi shop"]):
+            process.stdin.write(jsonl({"id": ident, "text": text}))
+            process.stdin.flush()
+            answer = json.loads(process.stdout.readline())
+            assert answer["id"] == ident
+            assert answer["scenario"] in SCENARIOS
+    finally:
+        process.stdin.close()
+        process.wait(timeout=60)
+        process.stdout.close()
+    assert process.returncode == 0
