@@ -161,3 +161,25 @@ def test_cases_are_not_in_the_training_data():
 def test_scenario(analyzer, scenario, language, text):
     analysis = analyzer.analyse(text)
     assert (analysis.language, analysis.scenario) == (language, scenario)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I have a problem with my order", "please check", "có ai không", "문의드려요", "在吗"],
+)
+def test_vague_messages_are_other(analyzer, text):
+    assert analyzer.analyse(text).scenario == "other"
+
+
+def test_an_untrusted_best_guess_falls_back_to_other_with_its_low_confidence(analyzer):
+    from bot.nlp.analyzer import Analyzer
+    from bot.nlp.cache import load_or_train
+    from bot.nlp.lexicon import Lexicon
+
+    text = "the lid is a bit loose i think, or maybe it was like that"
+    confident = analyzer.analyse(text)
+    lexicon = Lexicon.load()
+    strict = Analyzer(load_or_train(lexicon), lexicon, min_confidence=1.0).analyse(text)
+    assert strict.scenario == "other"
+    assert strict.confidence < 1.0
+    assert confident.scenario in {alt.scenario for alt in strict.alternatives} | {"other"}

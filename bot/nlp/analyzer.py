@@ -39,10 +39,6 @@ class Analyzer:
         self._en = model.languages.index("en")
         self._other = model.scenarios.index(FALLBACK_SCENARIO)
 
-    @property
-    def model(self) -> Model:
-        return self._model
-
     def analyse(self, text: str) -> Analysis:
         return self.analyse_many([text])[0]
 

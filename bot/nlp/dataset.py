@@ -7,7 +7,6 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
-from pathlib import Path
 
 from bot.scenarios import LANGUAGES, SCENARIOS
 
@@ -64,10 +63,6 @@ def training_sources() -> list[tuple[str, bytes]]:
 
 def load_examples(sources: Iterable[tuple[str, bytes]]) -> list[Example]:
     return [example for name, raw in sources for example in read_examples(name, raw)]
-
-
-def load_file(path: Path) -> list[Example]:
-    return list(read_examples(str(path), path.read_bytes()))
 
 
 def fingerprint(sources: Iterable[tuple[str, bytes]], *extra: str) -> str:

@@ -62,17 +62,3 @@ def strip_accents(text: str) -> str:
 _VIETNAMESE_LOWER = "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
 VIETNAMESE_LETTERS = frozenset(_VIETNAMESE_LOWER + _VIETNAMESE_LOWER.upper())
 """Letters with Vietnamese diacritics: of the languages replybot reads, only Vietnamese has them."""
-
-
-def char_script(ch: str) -> str:
-    """A coarse script class: hangul, han, latin, digit or other."""
-    code = ord(ch)
-    if 0xAC00 <= code <= 0xD7A3 or 0x1100 <= code <= 0x11FF or 0x3130 <= code <= 0x318F:
-        return "hangul"
-    if 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0xF900 <= code <= 0xFAFF:
-        return "han"
-    if ch.isdigit():
-        return "digit"
-    if ch.isalpha() and (code < 0x0250 or 0x1E00 <= code <= 0x1EFF):
-        return "latin"
-    return "other"

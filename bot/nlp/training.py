@@ -33,9 +33,6 @@ class TrainingConfig:
     folds: int = 3
     seed: int = 13
 
-    def describe(self) -> str:
-        return repr(self)
-
 
 def _matrix(space: FeatureSpace, batch: FeatureBatch) -> csr_matrix:
     rows = space.vectorize(batch)
