@@ -89,10 +89,12 @@ def test_extra_examples_are_learned(small_cache, lexicon):
     assert model.scenarios[int(np.argmax(scores))] == "damaged_item"
 
 
-def test_unreadable_cached_model_is_replaced(small_cache, lexicon, caplog):
+@pytest.mark.parametrize("damage", ["garbage", "truncated"])
+def test_unreadable_cached_model_is_replaced(small_cache, lexicon, caplog, damage):
     model = cache.load_or_train(lexicon)
     path = small_cache / f"model-{model.key}.npz"
-    path.write_bytes(b"not a model")
+    whole = path.read_bytes()
+    path.write_bytes(b"not a model" if damage == "garbage" else whole[: len(whole) // 2])
     with caplog.at_level(logging.WARNING):
         rebuilt = cache.load_or_train(lexicon)
     assert "unreadable cached model" in caplog.text

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import zipfile
 from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
@@ -58,7 +59,7 @@ def load_or_train(lexicon: Lexicon, extra: Sequence[Example] = ()) -> Model:
     if path.exists():
         try:
             return Model.load(path)
-        except (OSError, ValueError, KeyError) as error:
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
             log.warning("ignoring unreadable cached model %s: %s", path, error)
     from bot.nlp.training import train
 

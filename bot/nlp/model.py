@@ -102,7 +102,7 @@ class Model:
 
     @classmethod
     def load(cls, path: Path) -> Model:
-        with np.load(path, allow_pickle=False) as data:
+        with path.open("rb") as handle, np.load(handle, allow_pickle=False) as data:
             meta = json.loads(str(data["meta"].item()))
             char_keys = data["char_keys"]
             words = _names(data["words"], start=len(char_keys))
