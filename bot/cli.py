@@ -16,8 +16,13 @@ from dotenv import load_dotenv
 
 from bot import __version__
 from bot.analysis import Amount, Analysis
-from bot.assistant import analyse, default_analyzer
+from bot.assistant import analyse, default_analyzer, default_renderer, draft
 from bot.nlp.analyzer import Analyzer, EmptyMessageError, is_empty
+from bot.replies.facts import FactError, Facts, ShopSettings, apply_assignments
+from bot.replies.registry import TEMPLATES, UnknownResolutionError, UnknownTemplateError
+from bot.replies.render import UnknownLanguageError
+from bot.replies.review import review_page
+from bot.scenarios import LANGUAGES
 
 LANGUAGE_NAMES = {"en": "English", "zh": "Chinese", "ko": "Korean", "vi": "Vietnamese"}
 
@@ -63,6 +68,77 @@ def classify(text: str | None, jsonl: bool, as_json: bool) -> None:
         click.echo(json.dumps(analysis.to_json(), ensure_ascii=False))
     else:
         click.echo(summary(analysis))
+
+
+@main.command("draft")
+@click.option(
+    "--scenario",
+    "template_id",
+    type=click.Choice(list(TEMPLATES)),
+    help="Scenario, notice or auto-reply to draft (default: the analysed scenario).",
+)
+@click.option("--lang", "language", type=click.Choice(LANGUAGES), help="The buyer's language.")
+@click.option(
+    "--seller-lang", "seller_language", type=click.Choice(LANGUAGES), help="Your language."
+)
+@click.option("--resolution", help="One of the template's resolutions (default: its first).")
+@click.option("--set", "assignments", multiple=True, metavar="KEY=VALUE",
+              help="A fact (order_id, amount, ship_date, ...) or shop setting.")  # fmt: skip
+@click.option("--text", "buyer_text", help="A buyer message: analyse it, then draft the reply.")
+@click.option("--json", "as_json", is_flag=True, help="Print the draft as JSON.")
+def draft_command(
+    *,
+    template_id: str | None,
+    language: str | None,
+    seller_language: str | None,
+    resolution: str | None,
+    assignments: tuple[str, ...],
+    buyer_text: str | None,
+    as_json: bool,
+) -> None:
+    """Draft a reply from the reviewed templates, with the same reply in your language."""
+    facts = Facts()
+    if buyer_text is not None:
+        try:
+            analysis = analyse(buyer_text)
+        except EmptyMessageError as error:
+            raise click.UsageError(str(error)) from error
+        facts = Facts.from_analysis(analysis)
+        template_id = template_id or analysis.scenario
+        language = language or analysis.language
+    if template_id is None:
+        raise click.UsageError("give --scenario ID, or --text with a buyer message")
+    try:
+        facts, settings = apply_assignments(facts, ShopSettings(), list(assignments))
+        reply = draft(
+            template_id,
+            language or "en",
+            facts=facts,
+            settings=settings,
+            resolution=resolution,
+            seller_language=seller_language,
+        )
+    except (FactError, UnknownTemplateError, UnknownResolutionError, UnknownLanguageError) as error:
+        raise click.UsageError(str(error)) from error
+    if as_json:
+        click.echo(json.dumps(reply.to_json(), ensure_ascii=False))
+        return
+    click.echo(reply.text)
+    if reply.seller_language != reply.language:
+        click.echo(f"\n--- {LANGUAGE_NAMES[reply.seller_language]} ---\n{reply.seller_text}")
+
+
+@main.command("review-page")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, writable=True), default="review.html",
+    show_default=True, help="Where to write the page.",
+)  # fmt: skip
+def review_page_command(output: str) -> None:
+    """Write one HTML page with every template, resolution and language side by side."""
+    page = review_page(default_renderer(), ShopSettings(shop_name="Lotus Home"))
+    with open(output, "w", encoding="utf-8") as handle:
+        handle.write(page)
+    click.echo(f"wrote {output}")
 
 
 def classify_lines(stream: IO[bytes], analyzer: Analyzer) -> Iterator[list[str]]:

@@ -146,3 +146,56 @@ def test_jsonl_answers_each_line_without_waiting_for_the_end_of_input(session_ca
         process.wait(timeout=60)
         process.stdout.close()
     assert process.returncode == 0
+
+
+def test_draft_json_contract(run):
+    result = run(
+        "draft", "--scenario", "price_drop", "--lang", "ko", "--seller-lang", "en",
+        "--set", "amount=15000 KRW", "--set", "order_id=20231234567", "--json",
+    )  # fmt: skip
+    assert result.exit_code == 0
+    reply = json.loads(result.stdout)
+    assert set(reply) == {"template", "language", "text", "seller_language", "seller_text"}
+    assert (reply["template"], reply["language"], reply["seller_language"]) == (
+        "price_drop",
+        "ko",
+        "en",
+    )
+    assert "₩15,000" in reply["text"]
+    assert "₩15,000" in reply["seller_text"]
+    assert "20231234567" in reply["text"]
+
+
+def test_draft_from_a_buyer_message_uses_its_scenario_language_and_facts(run):
+    result = run("draft", "--text", "亲 订单号 3000123456 收到的杯子碎了", "--seller-lang", "en")
+    assert result.exit_code == 0
+    assert "3000123456" in result.stdout
+    assert "--- English ---" in result.stdout
+    assert "photos or a short video" in result.stdout
+
+
+def test_draft_resolution_and_bad_input(run):
+    ok = run("draft", "--scenario", "damaged_item", "--resolution", "partial_refund",
+             "--set", "amount=5 EUR")  # fmt: skip
+    assert "€5.00" in ok.stdout
+    for args in (
+        ["draft", "--scenario", "nope"],
+        ["draft", "--scenario", "price_drop", "--resolution", "free_money"],
+        ["draft", "--scenario", "price_drop", "--set", "ship_date=tomorrow"],
+        ["draft", "--scenario", "price_drop", "--set", "colour=red"],
+        ["draft"],
+    ):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 2, args
+        assert "Error" in result.output
+
+
+def test_review_page_shows_every_template_in_every_language(tmp_path):
+    from bot.replies.registry import TEMPLATES
+
+    target = tmp_path / "review.html"
+    result = CliRunner().invoke(main, ["review-page", "-o", str(target)])
+    assert result.exit_code == 0
+    page = target.read_text("utf-8")
+    assert all(f'id="{template_id}"' in page for template_id in TEMPLATES)
+    assert all(f'lang="{language}"' in page for language in LANGUAGES)

@@ -1,0 +1,1 @@
+"""Reply drafting: the template registry, shop settings and the multilingual renderer."""

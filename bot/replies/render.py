@@ -1,0 +1,154 @@
+"""Rendering a reply template in a language: (template id, language, facts) -> text.
+
+One sandboxed Jinja environment per language, each with its gettext catalog compiled in
+memory from `locales/<lang>/LC_MESSAGES/messages.po` (so no compiled file can go stale,
+and a missing catalog is an error instead of silent English). Money and dates are
+formatted with Babel in the reply's locale before they reach the template. Buyer-supplied
+values are only ever template data, never template source.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache, cached_property
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from babel import Locale
+from babel.dates import format_date, format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_currency
+from babel.support import Translations
+from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+
+from bot.analysis import Amount
+from bot.replies.facts import Facts, ShopSettings
+from bot.replies.locations import locales_dir, templates_dir
+from bot.replies.registry import template
+from bot.scenarios import LANGUAGES
+
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+class CatalogError(RuntimeError):
+    """A language's catalog is missing or unreadable."""
+
+
+class UnknownLanguageError(ValueError):
+    """Replies are written in en, zh, ko and vi only."""
+
+
+def _translations(language: str, folder: Path) -> Translations:
+    path = folder / language / "LC_MESSAGES" / "messages.po"
+    try:
+        with path.open("rb") as handle:
+            catalog = read_po(handle, locale=language)
+    except OSError as error:
+        raise CatalogError(f"no catalog for {language!r} at {path}: {error}") from error
+    compiled = BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return Translations(compiled, domain="messages")
+
+
+def _environment(language: str, templates: Path, locales: Path) -> SandboxedEnvironment:
+    env = SandboxedEnvironment(
+        loader=FileSystemLoader(templates),
+        extensions=["jinja2.ext.i18n"],
+        autoescape=False,
+        trim_blocks=False,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+        auto_reload=False,
+        undefined=StrictUndefined,
+    )
+    env.policies["ext.i18n.trimmed"] = True
+    env.install_gettext_translations(_translations(language, locales), newstyle=True)  # type: ignore[attr-defined]
+    return env
+
+
+@cache
+def _locale(language: str) -> Locale:
+    return Locale.parse(language)
+
+
+def format_money(amount: Amount, language: str, default_currency: str) -> str:
+    currency = amount.currency or default_currency
+    return format_currency(amount.value, currency, locale=_locale(language))
+
+
+class _Formatted:
+    """A money or date value formatted for the reply's locale only if the text uses it."""
+
+    __slots__ = ("_format", "_text")
+
+    def __init__(self, format_: Callable[[], str]) -> None:
+        self._format = format_
+        self._text: str | None = None
+
+    def __str__(self) -> str:
+        if self._text is None:
+            self._text = self._format()
+        return self._text
+
+
+def _format(value: Any, language: str, settings: ShopSettings) -> Any:
+    if isinstance(value, Amount):
+        return _Formatted(lambda: format_money(value, language, settings.currency))
+    if isinstance(value, datetime):
+        return _Formatted(lambda: format_datetime(value, format="short", locale=_locale(language)))
+    if isinstance(value, date):
+        return _Formatted(lambda: format_date(value, format="long", locale=_locale(language)))
+    return value
+
+
+@dataclass
+class Renderer:
+    templates: Path
+    locales: Path
+
+    @classmethod
+    def default(cls) -> Renderer:
+        return cls(templates_dir(), locales_dir())
+
+    @cached_property
+    def environments(self) -> dict[str, SandboxedEnvironment]:
+        return {lang: _environment(lang, self.templates, self.locales) for lang in LANGUAGES}
+
+    def render(
+        self,
+        template_id: str,
+        language: str,
+        facts: Facts,
+        settings: ShopSettings,
+        resolution: str | None = None,
+    ) -> str:
+        """The reply text; unknown template, resolution or language raise a clear error."""
+        spec = template(template_id)
+        chosen = spec.resolution(resolution)
+        if language not in LANGUAGES:
+            raise UnknownLanguageError(
+                f"unknown language {language!r} (choose: {', '.join(LANGUAGES)})"
+            )
+        context = {
+            name: _format(getattr(facts, name), language, settings)
+            for name in facts.__dataclass_fields__
+        }
+        context |= {
+            "resolution": chosen.name,
+            "shop_name": settings.shop_name,
+            "signature_text": settings.signature,
+            "return_window_days": settings.return_window_days,
+            "processing_days": settings.processing_days,
+            "wait_hours": settings.wait_hours,
+            "coupon": _format(settings.coupon_value, language, settings),
+        }
+        text = self.environments[language].get_template(f"{template_id}.j2").render(context)
+        lines = [line.rstrip() for line in text.strip().splitlines()]
+        return _BLANK_LINES.sub("\n\n", "\n".join(lines))

@@ -1,0 +1,209 @@
+"""Reply templates, catalogs and rendering in every language."""
+
+import re
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from bot.analysis import Amount
+from bot.assistant import analyse, default_renderer, draft
+from bot.replies.facts import Facts, ShopSettings
+from bot.replies.locations import locales_dir, templates_dir
+from bot.replies.registry import (
+    TEMPLATES,
+    UnknownResolutionError,
+    UnknownTemplateError,
+)
+from bot.replies.render import UnknownLanguageError
+from bot.scenarios import LANGUAGES, SCENARIOS
+
+PLACEHOLDER = re.compile(r"%\([a-z_]+\)s")
+
+FULL = Facts(
+    buyer_name="Munirah",
+    order_id="8123456789012345",
+    tracking_number="RB123456789CN",
+    address="12 Jalan Ampang, Kuala Lumpur",
+    amount=Amount(Decimal("8.00"), "USD"),
+    ship_date=date(2026, 11, 25),
+    expected_date=date(2026, 12, 2),
+    refund_date=date(2026, 11, 30),
+    restock_date=date(2026, 12, 10),
+    cancel_date=date(2026, 11, 27),
+    back_at=datetime(2026, 11, 24, 9, 0),
+    scenario="delivery_delay",
+)
+MINIMAL = Facts()
+SETTINGS = ShopSettings(shop_name="Lotus Home")
+
+CASES = [
+    pytest.param(
+        template_id, resolution.name, language, id=f"{template_id}-{resolution.name}-{language}"
+    )
+    for template_id, spec in TEMPLATES.items()
+    for resolution in spec.resolutions
+    for language in LANGUAGES
+]
+
+
+def catalog(language: str):
+    with (locales_dir() / language / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        return read_po(handle, locale=language)
+
+
+def render(template_id, language, facts, resolution=None, settings=SETTINGS):
+    return default_renderer().render(template_id, language, facts, settings, resolution)
+
+
+def test_every_buyer_scenario_has_a_template_and_every_template_a_file():
+    assert set(SCENARIOS) <= set(TEMPLATES)
+    kinds = {spec.kind for spec in TEMPLATES.values()}
+    assert kinds == {"scenario", "notice", "auto_reply"}
+    assert sum(spec.kind == "notice" for spec in TEMPLATES.values()) == 6
+    assert sum(spec.kind == "auto_reply" for spec in TEMPLATES.values()) == 2
+    files = {path.stem for path in templates_dir().glob("*.j2")} - {"_common"}
+    assert files == set(TEMPLATES)
+
+
+def test_templates_branch_on_exactly_the_registered_resolutions():
+    for template_id, spec in TEMPLATES.items():
+        source = (templates_dir() / f"{template_id}.j2").read_text("utf-8")
+        used = set(re.findall(r'resolution == "([a-z_]+)"', source))
+        if len(spec.resolutions) > 1:
+            assert used == {r.name for r in spec.resolutions}, template_id
+        else:
+            assert used == set(), template_id
+
+
+@pytest.mark.parametrize(("template_id", "resolution", "language"), CASES)
+def test_renders_with_full_and_minimal_facts(template_id, resolution, language):
+    for facts in (FULL, MINIMAL):
+        text = render(template_id, language, facts, resolution)
+        assert text.strip()
+        assert "None" not in text
+        assert "{{" not in text
+        assert "%(" not in text
+        assert "\n\n\n" not in text
+        assert "Lotus Home" in text
+    full = render(template_id, language, FULL, resolution)
+    assert "Munirah" in full
+    if template_id not in {"stock_inquiry", "auto_reply_busy", "auto_reply_away"}:
+        assert "8123456789012345" in full
+    assert "8123456789012345" not in render(template_id, language, MINIMAL, resolution)
+
+
+@pytest.mark.parametrize(("template_id", "resolution", "language"), [
+    case for case in CASES if case.values[2] in {"zh", "ko"}
+])  # fmt: skip
+def test_chinese_and_korean_replies_have_no_english_left(template_id, resolution, language):
+    text = render(template_id, language, FULL, resolution)
+    for value in ("Munirah", "8123456789012345", "RB123456789CN", "Lotus Home", FULL.address):
+        text = text.replace(value, "")
+    assert re.findall(r"[A-Za-z]{3,}", text) == []
+
+
+@pytest.mark.parametrize("template_id", list(TEMPLATES))
+def test_every_language_really_is_translated(template_id):
+    english = render(template_id, "en", FULL)
+    for language in ("zh", "ko", "vi"):
+        assert render(template_id, language, FULL) != english
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_catalogs_are_complete_not_fuzzy_and_keep_placeholders(language):
+    messages = catalog(language)
+    assert not messages.fuzzy
+    problems = []
+    for message in messages:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if message.fuzzy or not all(strings):
+            problems.append(("untranslated or fuzzy", ids[0]))
+            continue
+        for string in strings:
+            if sorted(PLACEHOLDER.findall(string)) != sorted(PLACEHOLDER.findall(ids[0])):
+                problems.append(("placeholders differ", ids[0]))
+    assert problems == []
+    assert list(messages.check()) == []
+
+
+def _source_messages() -> set[str]:
+    method_map = [("**.j2", "jinja2")]
+    options = {"**.j2": {"trimmed": "true", "silent": "false"}}
+    found = set()
+    for _, _, message, _, _ in extract_from_dir(templates_dir(), method_map, options_map=options):
+        found.add(message if isinstance(message, str) else message[0])
+    return found
+
+
+def test_pot_and_catalogs_are_up_to_date_with_the_templates():
+    with (locales_dir() / "messages.pot").open("rb") as handle:
+        template = read_po(handle)
+    in_pot = {m.id if isinstance(m.id, str) else m.id[0] for m in template if m.id}
+    assert in_pot == _source_messages()
+    for language in LANGUAGES:
+        in_catalog = {m.id if isinstance(m.id, str) else m.id[0] for m in catalog(language) if m.id}
+        assert in_catalog == in_pot, language
+
+
+@pytest.mark.parametrize(
+    ("language", "amount", "expected_money", "expected_date"),
+    [
+        ("en", Amount(Decimal("8"), "USD"), "$8.00", "November 30, 2026"),
+        ("zh", Amount(Decimal("25"), "CNY"), "¥25.00", "2026年11月30日"),
+        ("ko", Amount(Decimal("15000"), "KRW"), "₩15,000", "2026년 11월 30일"),
+        ("vi", Amount(Decimal("50000"), "VND"), "50.000", "30 tháng 11, 2026"),
+    ],
+)
+def test_money_and_dates_follow_the_locale(language, amount, expected_money, expected_date):
+    facts = Facts(amount=amount, refund_date=date(2026, 11, 30))
+    text = render("refund_confirmation", language, facts, "partial")
+    assert expected_money in text
+    assert expected_date in text
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "{{ 7*7 }}",
+        "{% raw %}x{% endraw %}",
+        "<b>bold</b> &amp;",
+        "*stars* _under_ [a](b) `c`",
+        "%(name)s %",
+    ],
+)
+def test_buyer_supplied_values_are_inert_text(hostile):
+    facts = Facts(buyer_name=hostile, order_id=hostile, address=hostile)
+    for language in LANGUAGES:
+        text = render("address_change", language, facts, "updated")
+        assert hostile in text
+        assert "49" not in text
+
+
+def test_unknown_template_resolution_or_language_is_a_clear_error():
+    with pytest.raises(UnknownTemplateError, match="unknown template 'nope'"):
+        draft("nope", "en")
+    with pytest.raises(UnknownResolutionError, match="choose: refund_difference"):
+        draft("price_drop", "en", resolution="free_money")
+    with pytest.raises(UnknownLanguageError, match="unknown language 'fr'"):
+        draft("price_drop", "fr")
+
+
+def test_the_seller_mirror_says_the_same_in_the_sellers_language():
+    reply = draft("damaged_item", "ko", facts=FULL, settings=SETTINGS, seller_language="en")
+    assert reply.seller_text == render("damaged_item", "en", FULL, "reship")
+    assert reply.text == render("damaged_item", "ko", FULL, "reship")
+    assert reply.resolution == "reship"
+
+
+def test_facts_found_by_the_analysis_fill_the_draft(analyzer):
+    analysis = analyse("price dropped $8 right after i paid!! order 8123456789012345")
+    reply = draft(analysis.scenario, analysis.language, facts=Facts.from_analysis(analysis))
+    assert analysis.scenario == "price_drop"
+    assert "$8.00" in reply.text
+    assert "8123456789012345" in reply.text
