@@ -12,14 +12,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from functools import cache, cached_property
 from io import BytesIO
 from pathlib import Path
 from typing import Any
 
 from babel import Locale
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_skeleton
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency
@@ -101,8 +101,6 @@ class _Formatted:
 def _format(value: Any, language: str, settings: ShopSettings) -> Any:
     if isinstance(value, Amount):
         return _Formatted(lambda: format_money(value, language, settings.currency))
-    if isinstance(value, datetime):
-        return _Formatted(lambda: format_datetime(value, format="short", locale=_locale(language)))
     if isinstance(value, date):
         return _Formatted(lambda: format_date(value, format="long", locale=_locale(language)))
     return value
@@ -140,7 +138,16 @@ class Renderer:
             name: _format(getattr(facts, name), language, settings)
             for name in facts.__dataclass_fields__
         }
+        back_at = facts.back_at
         context |= {
+            "back_day": back_at
+            and _Formatted(lambda: format_skeleton("MMMd", back_at, locale=_locale(language))),
+            "back_time": back_at
+            and _Formatted(
+                lambda: format_skeleton(
+                    "Hm", back_at, tzinfo=back_at.tzinfo, locale=_locale(language)
+                )
+            ),
             "resolution": chosen.name,
             "shop_name": settings.shop_name,
             "signature_text": settings.signature,
