@@ -207,3 +207,15 @@ def test_facts_found_by_the_analysis_fill_the_draft(analyzer):
     assert analysis.scenario == "price_drop"
     assert "$8.00" in reply.text
     assert "8123456789012345" in reply.text
+
+
+def test_pybabel_finds_every_catalog_up_to_date(tmp_path):
+    import shutil
+
+    from babel.messages.frontend import CommandLineInterface
+
+    copy = tmp_path / "locales"
+    shutil.copytree(locales_dir(), copy)
+    CommandLineInterface().run(
+        ["pybabel", "-q", "update", "--check", "-i", str(copy / "messages.pot"), "-d", str(copy)]
+    )
