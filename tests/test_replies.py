@@ -1,7 +1,7 @@
 """Reply templates, catalogs and rendering in every language."""
 
 import re
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -18,24 +18,11 @@ from bot.replies.registry import (
     UnknownTemplateError,
 )
 from bot.replies.render import UnknownLanguageError
+from bot.replies.review import SAMPLE_FACTS as FULL
 from bot.scenarios import LANGUAGES, SCENARIOS
 
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)s")
 
-FULL = Facts(
-    buyer_name="Munirah",
-    order_id="8123456789012345",
-    tracking_number="RB123456789CN",
-    address="12 Jalan Ampang, Kuala Lumpur",
-    amount=Amount(Decimal("8.00"), "USD"),
-    ship_date=date(2026, 11, 25),
-    expected_date=date(2026, 12, 2),
-    refund_date=date(2026, 11, 30),
-    restock_date=date(2026, 12, 10),
-    cancel_date=date(2026, 11, 27),
-    back_at=datetime(2026, 11, 24, 9, 0),
-    scenario="delivery_delay",
-)
 MINIMAL = Facts()
 SETTINGS = ShopSettings(shop_name="Lotus Home")
 
