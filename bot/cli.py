@@ -8,23 +8,29 @@ import os
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import IO, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
-from babel.numbers import format_currency, format_decimal
 from dotenv import load_dotenv
 
 from bot import __version__
-from bot.analysis import Amount, Analysis
+from bot.analysis import Amount
 from bot.assistant import analyse, default_analyzer, default_renderer, draft
+from bot.console import LANGUAGE_NAMES, ConsoleSession, summary
 from bot.nlp.analyzer import Analyzer, EmptyMessageError, is_empty
 from bot.replies.facts import FactError, Facts, ShopSettings, apply_assignments
 from bot.replies.registry import TEMPLATES, UnknownResolutionError, UnknownTemplateError
 from bot.replies.render import UnknownLanguageError
 from bot.replies.review import review_page
-from bot.scenarios import LANGUAGES
-
-LANGUAGE_NAMES = {"en": "English", "zh": "Chinese", "ko": "Korean", "vi": "Vietnamese"}
+from bot.scenarios import LANGUAGES, SCENARIOS
+from bot.store.cases import find_case, order_messages, resolve_case
+from bot.store.export import FORMATS, Filters, count, export
+from bot.store.log import DB_ENV, DEFAULT_DB, EvidenceLog, StoreError, connection, default_db_path
+from bot.store.verify import verify
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -141,6 +147,184 @@ def review_page_command(output: str) -> None:
     click.echo(f"wrote {output}")
 
 
+def _db_option(function: Any) -> Any:
+    return click.option(
+        "--db",
+        "db_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help=f"Evidence log file (default: ${DB_ENV} or {DEFAULT_DB}).",
+    )(function)
+
+
+def _resolve_db(db_path: Path | None) -> Path:
+    return db_path or default_db_path()
+
+
+@main.command()
+@_db_option
+@click.option("--seller-lang", "seller_language", type=click.Choice(LANGUAGES), default="en",
+              show_default=True, help="Your language, for the mirror of each draft.")  # fmt: skip
+def console(db_path: Path | None, seller_language: str) -> None:
+    """The seller assistant in a terminal: each line is a buyer message.
+
+    Prints the analysis and the drafted reply, and logs both. Reading from a pipe it
+    asks nothing and ends with the input.
+    """
+    interactive = sys.stdin.isatty()
+    path = _resolve_db(db_path)
+    try:
+        log = EvidenceLog(path)
+    except StoreError as error:
+        raise click.ClickException(str(error)) from error
+    session = ConsoleSession(log, ShopSettings(seller_language=seller_language))
+    if interactive:
+        click.echo(f"replybot console, logging to {path}. Paste a buyer message; Ctrl-D ends.")
+    try:
+        while True:
+            try:
+                line = input("buyer> " if interactive else "")
+            except EOFError:
+                break
+            try:
+                shown = session.handle(line)
+            except StoreError as error:
+                raise click.ClickException(str(error)) from error
+            if shown is not None:
+                click.echo(shown + "\n")
+    finally:
+        log.close()
+
+
+@main.command("verify")
+@_db_option
+def verify_command(db_path: Path | None) -> None:
+    """Check the evidence log's hash chain: exit 0 when it holds, 1 naming the first bad row."""
+    try:
+        verdict = verify(_resolve_db(db_path))
+    except StoreError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(verdict.describe())
+    if not verdict.ok:
+        raise SystemExit(1)
+
+
+@main.command("export")
+@_db_option
+@click.option("--format", "fmt", type=click.Choice(FORMATS), required=True)
+@click.option("--order", "order_id", help="Only this order's messages.")
+@click.option("--chat", "chat_id", help="Only this chat's messages.")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="From this day (UTC).")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Up to this day (UTC).")
+@click.option("--scenario", type=click.Choice(SCENARIOS))
+@click.option("--timezone", default="UTC", show_default=True, help="The shop's time zone.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write here instead of standard output.")  # fmt: skip
+def export_command(
+    *,
+    db_path: Path | None,
+    fmt: str,
+    order_id: str | None,
+    chat_id: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    scenario: str | None,
+    timezone: str,
+    output: Path | None,
+) -> None:
+    """Export the evidence log as CSV (for Excel), JSON Lines or a printable HTML transcript."""
+    filters = Filters(
+        order_id=order_id,
+        chat_id=chat_id,
+        since=since.date() if since else None,
+        until=until.date() if until else None,
+        scenario=scenario,
+    )
+    path = _resolve_db(db_path)
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise click.BadParameter(
+            f"unknown time zone {timezone!r}", param_hint="--timezone"
+        ) from error
+    try:
+        with connection(path) as db:
+            total = count(db, filters)
+            if total == 0:
+                what = f"order {order_id}" if order_id else "these filters"
+                raise click.ClickException(f"no messages for {what}: nothing written")
+            options = {"timezone": timezone, "db_name": path.name}
+            if output is None:
+                export(db, filters, fmt, click.get_text_stream("stdout"), **options)
+                return
+            with output.open("w", encoding="utf-8", newline="") as handle:
+                if sys.stderr.isatty() and total >= 1000:
+                    with click.progressbar(length=total, label="exporting", file=sys.stderr) as bar:
+                        export(db, filters, fmt, handle, tick=lambda: bar.update(1), **options)
+                else:
+                    export(db, filters, fmt, handle, **options)
+    except StoreError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"wrote {total} messages to {output}", err=True)
+
+
+@main.command("case")
+@_db_option
+@click.argument("order_id")
+def case_command(db_path: Path | None, order_id: str) -> None:
+    """Show an order's case and its messages."""
+    try:
+        with connection(_resolve_db(db_path)) as db:
+            case = find_case(db, order_id)
+            messages = order_messages(db, order_id)
+    except StoreError as error:
+        raise click.ClickException(str(error)) from error
+    if case is None and not messages:
+        raise click.ClickException(f"nothing logged about order {order_id}")
+    if case is not None:
+        resolution = f", {case.resolution}" if case.resolution else ""
+        money = f" {case.amount} {case.currency or ''}".rstrip() if case.amount else ""
+        resolved = f", resolved {case.resolved_at}" if case.resolved_at else ""
+        click.echo(
+            f"order {order_id}: {case.status}{resolution}{money}, scenario {case.scenario}, "
+            f"opened {case.opened_at}{resolved}"
+        )
+    for message in messages:
+        who = "buyer " if message["direction"] == "in" else "seller"
+        click.echo(f"\n#{message['id']} {message['ts']} {who} [{message['scenario'] or '-'}]")
+        click.echo(message["text"])
+
+
+@main.command("resolve")
+@_db_option
+@click.argument("order_id")
+@click.argument("resolution")
+@click.argument("amount", required=False)
+@click.argument("currency", required=False)
+def resolve_command(
+    *,
+    db_path: Path | None,
+    order_id: str,
+    resolution: str,
+    amount: str | None,
+    currency: str | None,
+) -> None:
+    """Close an order's case with a resolution (and an amount), recorded in the chain."""
+    money = None
+    if amount is not None:
+        try:
+            money = Amount(Decimal(amount), currency.upper() if currency else None)
+        except InvalidOperation as error:
+            raise click.BadParameter(f"not an amount: {amount!r}", param_hint="AMOUNT") from error
+    path = _resolve_db(db_path)
+    try:
+        with EvidenceLog(path) as log:
+            logged = resolve_case(log, order_id, resolution, money)
+    except StoreError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"order {order_id} resolved ({resolution}); logged as row {logged.id}")
+
+
 def classify_lines(stream: IO[bytes], analyzer: Analyzer) -> Iterator[list[str]]:
     """The `classify --jsonl` contract: one JSON line out per line in, errors included.
 
@@ -202,33 +386,6 @@ def _read_line(number: int, raw: bytes) -> _Request | dict[str, Any]:
     if is_empty(text):
         return {"id": ident, "error": f"{where}: the message is empty"}
     return _Request(ident, text)
-
-
-def _money(amount: Amount) -> str:
-    if amount.currency is None:
-        return f"{format_decimal(amount.value, locale='en')} (currency not written)"
-    return f"{format_currency(amount.value, amount.currency, locale='en')} ({amount.currency})"
-
-
-def summary(analysis: Analysis) -> str:
-    """A seller-readable view of an analysis."""
-    entities = analysis.entities
-    alternatives = ", ".join(
-        f"{alt.scenario} {alt.probability:.2f}" for alt in analysis.alternatives[:3]
-    )
-    rows = [
-        ("language", f"{analysis.language} ({LANGUAGE_NAMES[analysis.language]})"),
-        ("scenario", f"{analysis.scenario} (confidence {analysis.confidence:.2f})"),
-        ("runners-up", alternatives),
-        (
-            "dispute risk",
-            f"{'YES' if analysis.dispute_risk else 'no'} ({analysis.dispute_score:.2f})",
-        ),
-        ("order ids", ", ".join(entities.order_ids) or "-"),
-        ("tracking", ", ".join(entities.tracking_numbers) or "-"),
-        ("amounts", ", ".join(_money(amount) for amount in entities.amounts) or "-"),
-    ]
-    return "\n".join(f"{label:<13}{value}" for label, value in rows)
 
 
 if __name__ == "__main__":

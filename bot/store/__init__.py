@@ -1,0 +1,1 @@
+"""The evidence log: a hash-chained SQLite record of every buyer and seller message."""

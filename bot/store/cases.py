@@ -1,0 +1,79 @@
+"""Cases: one per order, opened by the first message about it, closed with a resolution."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlite_utils import Database
+
+from bot.analysis import Amount
+from bot.store.log import Entry, EvidenceLog, Logged, StoreError, connection, utc_now
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    order_id: str
+    scenario: str | None
+    status: str
+    resolution: str | None
+    amount: str | None
+    currency: str | None
+    opened_at: str
+    resolved_at: str | None
+
+
+def open_case(db: Database, order_id: str, scenario: str | None) -> None:
+    """Open a case for an order unless it has one (the first scenario seen is kept)."""
+    db.execute(
+        "INSERT INTO cases (order_id, scenario, status, opened_at) VALUES (?, ?, 'open', ?) "
+        "ON CONFLICT(order_id) DO NOTHING",
+        [order_id, scenario, utc_now()],
+    )
+
+
+def find_case(db: Database, order_id: str) -> Case | None:
+    cursor = db.execute("SELECT * FROM cases WHERE order_id = ?", [order_id])
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    columns = [d[0] for d in cursor.description]
+    return Case(**dict(zip(columns, row, strict=True)))
+
+
+def order_messages(db: Database, order_id: str) -> list[dict[str, Any]]:
+    return list(db.query("SELECT * FROM messages WHERE order_id = ? ORDER BY id", [order_id]))
+
+
+def resolve_case(
+    log: EvidenceLog, order_id: str, resolution: str, amount: Amount | None = None
+) -> Logged:
+    """Close an order's case and record the resolution in the chain."""
+    with connection(log.path) as db:
+        case = find_case(db, order_id)
+        if case is None:
+            raise StoreError(f"no case for order {order_id}: no message about it was logged")
+        money = f" {format(amount.value, 'f')} {amount.currency or ''}".rstrip() if amount else ""
+        logged = log.append(
+            Entry(
+                direction="out",
+                channel="console",
+                kind="case",
+                order_id=order_id,
+                scenario=case.scenario,
+                resolution=resolution,
+                text=f"Case resolved: {resolution}{money}",
+            )
+        )
+        db.execute(
+            "UPDATE cases SET status = 'resolved', resolution = ?, amount = ?, currency = ?, "
+            "resolved_at = ? WHERE order_id = ?",
+            [
+                resolution,
+                format(amount.value, "f") if amount else None,
+                amount.currency if amount else None,
+                logged.ts,
+                order_id,
+            ],
+        )
+    return logged

@@ -1,0 +1,236 @@
+"""Appending to the evidence log: one writer thread owns the connection.
+
+Any thread or asyncio task may append; appends are queued, and the writer thread commits
+whatever has queued up in one `BEGIN IMMEDIATE` transaction, computing each row's hash
+from the chain head it reads inside that transaction. So appends from many threads,
+tasks and even processes keep one unbroken chain, the event loop never waits on SQLite,
+and an append returns only after its row is committed (WAL survives a killed process).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import queue
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlite_utils import Database
+
+from bot.store.chain import CHAIN_NAME, GENESIS, chain_hash
+from bot.store.schema import migrate
+
+Direction = Literal["in", "out"]
+Channel = Literal["assistant", "business", "direct", "console"]
+DB_ENV = "REPLYBOT_DB"
+DEFAULT_DB = "replybot.db"
+_BATCH = 500
+
+
+class StoreError(RuntimeError):
+    """The evidence log cannot be read or written; the message says why."""
+
+
+def default_db_path() -> Path:
+    return Path(os.environ.get(DB_ENV, "").strip() or DEFAULT_DB)
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One message (or case update) to log."""
+
+    direction: Direction
+    channel: Channel
+    text: str
+    kind: Literal["message", "case"] = "message"
+    chat_id: str | None = None
+    buyer_name: str | None = None
+    order_id: str | None = None
+    scenario: str | None = None
+    language: str | None = None
+    confidence: float | None = None
+    dispute_risk: bool | None = None
+    template: str | None = None
+    resolution: str | None = None
+    source_id: str | None = None
+    """Identifies the message at its source (e.g. Telegram chat and message id): the same
+    source message is logged once however often it is delivered."""
+
+
+@dataclass(frozen=True, slots=True)
+class Logged:
+    id: int
+    ts: str
+    hash: str
+    duplicate: bool
+
+
+def _explain(error: sqlite3.Error, path: Path) -> StoreError:
+    message = str(error)
+    if "readonly" in message or "read-only" in message:
+        return StoreError(f"cannot write to {path}: the database file is read-only")
+    if "disk is full" in message or "disk I/O" in message:
+        return StoreError(f"cannot write to {path}: the disk is full or failing ({message})")
+    if "unable to open" in message:
+        return StoreError(f"cannot open {path}: {message}")
+    return StoreError(f"evidence log {path}: {message}")
+
+
+def connect(path: Path) -> Database:
+    """A connection with WAL, a busy timeout and the current schema."""
+    try:
+        conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=True)
+        db = Database(conn)
+        db.execute("PRAGMA busy_timeout = 30000")
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = NORMAL")
+        migrate(db)
+    except sqlite3.Error as error:
+        raise _explain(error, path) from error
+    return db
+
+
+@contextmanager
+def connection(path: Path) -> Iterator[Database]:
+    """A connection for the calling thread (reads, and the occasional small write)."""
+    if not path.exists():
+        raise StoreError(f"no evidence log at {path}")
+    db = connect(path)
+    try:
+        yield db
+    finally:
+        db.close()
+
+
+def _row(entry: Entry, row_id: int) -> dict[str, Any]:
+    row = asdict(entry)
+    row["dispute_risk"] = None if entry.dispute_risk is None else int(entry.dispute_risk)
+    return {"id": row_id, "ts": utc_now(), **row}
+
+
+def _write(db: Database, entries: Sequence[Entry]) -> list[Logged]:
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        head = db.execute(
+            "SELECT last_id, last_hash, count FROM chain_head WHERE name = ?", [CHAIN_NAME]
+        ).fetchone()
+        last_id, last_hash, count = head if head else (0, GENESIS, 0)
+        results = []
+        for entry in entries:
+            if entry.source_id is not None:
+                existing = db.execute(
+                    "SELECT id, ts, hash FROM messages WHERE source_id = ?", [entry.source_id]
+                ).fetchone()
+                if existing:
+                    results.append(Logged(*existing, duplicate=True))
+                    continue
+            row = _row(entry, last_id + 1)
+            row["prev_hash"] = last_hash
+            row["hash"] = chain_hash(last_hash, row)
+            columns = ", ".join(row)
+            marks = ", ".join("?" for _ in row)
+            db.execute(f"INSERT INTO messages ({columns}) VALUES ({marks})", list(row.values()))
+            last_id, last_hash, count = row["id"], row["hash"], count + 1
+            results.append(Logged(row["id"], row["ts"], row["hash"], duplicate=False))
+        db.execute(
+            "INSERT INTO chain_head (name, last_id, last_hash, count) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(name) DO UPDATE SET last_id = excluded.last_id, "
+            "last_hash = excluded.last_hash, count = excluded.count",
+            [CHAIN_NAME, last_id, last_hash, count],
+        )
+        db.execute("COMMIT")
+    except BaseException:
+        if db.conn.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+    return results
+
+
+_Job = tuple[Sequence[Entry], Future[list[Logged]]]
+
+
+class EvidenceLog:
+    """Append-only, hash-chained message log in one SQLite file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._jobs: queue.Queue[_Job | None] = queue.Queue()
+        ready: Future[None] = Future()
+        self._thread = threading.Thread(
+            target=self._run, args=(ready,), name="evidence-log-writer", daemon=True
+        )
+        self._thread.start()
+        ready.result()
+
+    def _run(self, ready: Future[None]) -> None:
+        try:
+            db = connect(self.path)
+        except StoreError as error:
+            ready.set_exception(error)
+            return
+        ready.set_result(None)
+        try:
+            while (job := self._jobs.get()) is not None:
+                batch = [job]
+                while len(batch) < _BATCH:
+                    try:
+                        more = self._jobs.get_nowait()
+                    except queue.Empty:
+                        break
+                    if more is None:
+                        self._jobs.put(None)
+                        break
+                    batch.append(more)
+                self._commit(db, batch)
+        finally:
+            db.close()
+
+    def _commit(self, db: Database, batch: list[_Job]) -> None:
+        entries = [entry for entries, _ in batch for entry in entries]
+        try:
+            results = _write(db, entries)
+        except sqlite3.Error as error:
+            failure = _explain(error, self.path)
+            for _, future in batch:
+                future.set_exception(failure)
+            return
+        start = 0
+        for job_entries, future in batch:
+            future.set_result(results[start : start + len(job_entries)])
+            start += len(job_entries)
+
+    def append_many(self, entries: Sequence[Entry]) -> list[Logged]:
+        """Log entries in order; returns once they are committed."""
+        future: Future[list[Logged]] = Future()
+        self._jobs.put((list(entries), future))
+        return future.result()
+
+    def append(self, entry: Entry) -> Logged:
+        return self.append_many([entry])[0]
+
+    async def append_async(self, entry: Entry) -> Logged:
+        future: Future[list[Logged]] = Future()
+        self._jobs.put(([entry], future))
+        return (await asyncio.wrap_future(future))[0]
+
+    def close(self) -> None:
+        if self._thread.is_alive():
+            self._jobs.put(None)
+            self._thread.join()
+
+    def __enter__(self) -> EvidenceLog:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
