@@ -14,10 +14,11 @@ import os
 import queue
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -87,15 +88,33 @@ def _explain(error: sqlite3.Error, path: Path) -> StoreError:
     return StoreError(f"evidence log {path}: {message}")
 
 
+def _retry_while_locked(action: Callable[[], object], attempts: int = 100) -> None:
+    """Switching to WAL needs a moment alone with the file; another process may hold it."""
+    for attempt in range(attempts):
+        try:
+            action()
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or attempt == attempts - 1:
+                raise
+            time.sleep(0.05)
+
+
 def connect(path: Path) -> Database:
     """A connection with WAL, a busy timeout and the current schema."""
     try:
         conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=True)
         db = Database(conn)
         db.execute("PRAGMA busy_timeout = 30000")
-        db.execute("PRAGMA journal_mode = WAL")
+        _retry_while_locked(lambda: db.execute("PRAGMA journal_mode = WAL"))
         db.execute("PRAGMA synchronous = NORMAL")
-        migrate(db)
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            migrate(db)
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
     except sqlite3.Error as error:
         raise _explain(error, path) from error
     return db
@@ -113,10 +132,15 @@ def connection(path: Path) -> Iterator[Database]:
         db.close()
 
 
+_ENTRY_FIELDS = tuple(field.name for field in fields(Entry))
+
+
 def _row(entry: Entry, row_id: int) -> dict[str, Any]:
-    row = asdict(entry)
-    row["dispute_risk"] = None if entry.dispute_risk is None else int(entry.dispute_risk)
-    return {"id": row_id, "ts": utc_now(), **row}
+    row: dict[str, Any] = {"id": row_id, "ts": utc_now()}
+    row.update((name, getattr(entry, name)) for name in _ENTRY_FIELDS)
+    if entry.dispute_risk is not None:
+        row["dispute_risk"] = int(entry.dispute_risk)
+    return row
 
 
 def _write(db: Database, entries: Sequence[Entry]) -> list[Logged]:
