@@ -8,8 +8,7 @@ from bot.analysis import Amount, Analysis, Draft
 from bot.assistant import analyse, draft
 from bot.nlp.analyzer import is_empty
 from bot.replies.facts import Facts, ShopSettings
-from bot.store.cases import open_case
-from bot.store.log import Entry, EvidenceLog, connection
+from bot.store.log import Entry, EvidenceLog
 
 LANGUAGE_NAMES = {"en": "English", "zh": "Chinese", "ko": "Korean", "vi": "Vietnamese"}
 
@@ -84,7 +83,4 @@ class ConsoleSession:
                 ),
             ]
         )
-        if order_id:
-            with connection(self.log.path) as db:
-                open_case(db, order_id, analysis.scenario)
         return card(analysis, reply)

@@ -20,7 +20,7 @@ from sqlite_utils import Database
 
 from bot.analysis import Amount
 from bot.cli import main
-from bot.store.cases import find_case, open_case, resolve_case
+from bot.store.cases import find_case, resolve_case
 from bot.store.chain import chain_hash
 from bot.store.export import Filters, export_text
 from bot.store.log import Entry, EvidenceLog, StoreError, _explain, _write, connection
@@ -220,10 +220,8 @@ def test_message_text_is_searchable_in_every_script(filled):
 
 def test_cases_open_once_and_resolve_in_the_chain(db_path):
     with EvidenceLog(db_path) as log:
-        log.append(entry(1, order_id="8123456789012345"))
-        with connection(db_path) as db:
-            open_case(db, "8123456789012345", "price_drop")
-            open_case(db, "8123456789012345", "other")
+        log.append(entry(1, order_id="8123456789012345", scenario="price_drop"))
+        log.append(entry(2, order_id="8123456789012345", scenario="other"))
         logged = resolve_case(
             log, "8123456789012345", "refund_difference", Amount(Decimal("8.00"), "USD")
         )
@@ -235,7 +233,7 @@ def test_cases_open_once_and_resolve_in_the_chain(db_path):
         "resolved", "price_drop", "refund_difference", "8.00", "USD",
     )  # fmt: skip
     assert case.resolved_at == logged.ts
-    assert verify(db_path).rows == 2
+    assert verify(db_path).rows == 3
 
 
 def test_csv_export_opens_in_excel_with_every_script(filled):
@@ -286,8 +284,6 @@ def test_cli_verify_exit_codes(filled):
 
 
 def test_cli_resolve_and_case(filled):
-    with connection(filled) as db:
-        open_case(db, "80000001", "damaged_item")
     runner = CliRunner()
     resolved = runner.invoke(main, ["resolve", "80000001", "reship", "--db", str(filled)])
     assert resolved.exit_code == 0
@@ -325,3 +321,11 @@ def test_console_uses_replybot_db_from_the_environment(tmp_path, session_cache, 
         capture_output=True, timeout=120, check=True, env={**os.environ, "REPLYBOT_DB": str(db)},
     )  # fmt: skip
     assert verify(db).rows == 2
+
+
+def test_verify_and_export_leave_the_evidence_file_untouched(filled, tmp_path):
+    before = filled.read_bytes()
+    assert verify(filled).ok
+    with connection(filled) as db:
+        export_text(db, Filters(), "csv")
+    assert filled.read_bytes() == before

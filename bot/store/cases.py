@@ -1,4 +1,5 @@
-"""Cases: one per order, opened by the first message about it, closed with a resolution."""
+"""Cases: one per order, opened by the first buyer message about it (see `bot.store.log`),
+closed with a resolution recorded in the chain."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from bot.analysis import Amount
-from bot.store.log import Entry, EvidenceLog, Logged, StoreError, connection, utc_now
+from bot.store.log import Entry, EvidenceLog, Logged, StoreError, connection
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,15 +22,6 @@ class Case:
     currency: str | None
     opened_at: str
     resolved_at: str | None
-
-
-def open_case(db: Database, order_id: str, scenario: str | None) -> None:
-    """Open a case for an order unless it has one (the first scenario seen is kept)."""
-    db.execute(
-        "INSERT INTO cases (order_id, scenario, status, opened_at) VALUES (?, ?, 'open', ?) "
-        "ON CONFLICT(order_id) DO NOTHING",
-        [order_id, scenario, utc_now()],
-    )
 
 
 def find_case(db: Database, order_id: str) -> Case | None:
@@ -49,7 +41,7 @@ def resolve_case(
     log: EvidenceLog, order_id: str, resolution: str, amount: Amount | None = None
 ) -> Logged:
     """Close an order's case and record the resolution in the chain."""
-    with connection(log.path) as db:
+    with connection(log.path, writable=True) as db:
         case = find_case(db, order_id)
         if case is None:
             raise StoreError(f"no case for order {order_id}: no message about it was logged")

@@ -121,13 +121,23 @@ def connect(path: Path) -> Database:
 
 
 @contextmanager
-def connection(path: Path) -> Iterator[Database]:
-    """A connection for the calling thread (reads, and the occasional small write)."""
+def connection(path: Path, *, writable: bool = False) -> Iterator[Database]:
+    """A connection for the calling thread: read-only unless asked, so that a copy of the
+    log on read-only media can still be verified and exported."""
     if not path.exists():
         raise StoreError(f"no evidence log at {path}")
-    db = connect(path)
+    if writable:
+        db = connect(path)
+    else:
+        try:
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+        except sqlite3.Error as error:
+            raise _explain(error, path) from error
+        db = Database(conn)
     try:
         yield db
+    except sqlite3.Error as error:
+        raise _explain(error, path) from error
     finally:
         db.close()
 
@@ -141,6 +151,15 @@ def _row(entry: Entry, row_id: int) -> dict[str, Any]:
     if entry.dispute_risk is not None:
         row["dispute_risk"] = int(entry.dispute_risk)
     return row
+
+
+def _open_case(db: Database, order_id: str, scenario: str | None, at: str) -> None:
+    """A buyer's first message about an order opens its case (the first scenario is kept)."""
+    db.execute(
+        "INSERT INTO cases (order_id, scenario, status, opened_at) VALUES (?, ?, 'open', ?) "
+        "ON CONFLICT(order_id) DO NOTHING",
+        [order_id, scenario, at],
+    )
 
 
 def _write(db: Database, entries: Sequence[Entry]) -> list[Logged]:
@@ -165,6 +184,8 @@ def _write(db: Database, entries: Sequence[Entry]) -> list[Logged]:
             columns = ", ".join(row)
             marks = ", ".join("?" for _ in row)
             db.execute(f"INSERT INTO messages ({columns}) VALUES ({marks})", list(row.values()))
+            if entry.order_id and entry.direction == "in" and entry.kind == "message":
+                _open_case(db, entry.order_id, entry.scenario, row["ts"])
             last_id, last_hash, count = row["id"], row["hash"], count + 1
             results.append(Logged(row["id"], row["ts"], row["hash"], duplicate=False))
         db.execute(
@@ -189,7 +210,7 @@ class EvidenceLog:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._jobs: queue.Queue[_Job | None] = queue.Queue()
+        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         ready: Future[None] = Future()
         self._thread = threading.Thread(
             target=self._run, args=(ready,), name="evidence-log-writer", daemon=True

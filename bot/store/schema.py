@@ -10,8 +10,7 @@ from __future__ import annotations
 from sqlite_utils import Database, Migrations
 
 migrations = Migrations("replybot")
-
-SCHEMA_VERSION = 1
+"""Applied migrations are recorded in `_sqlite_migrations`: the schema's version."""
 
 
 @migrations()
