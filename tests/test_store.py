@@ -329,3 +329,17 @@ def test_verify_and_export_leave_the_evidence_file_untouched(filled, tmp_path):
     with connection(filled) as db:
         export_text(db, Filters(), "csv")
     assert filled.read_bytes() == before
+
+
+def test_new_messages_become_searchable_while_the_log_is_open(db_path):
+    import time
+
+    with EvidenceLog(db_path) as log:
+        log.append(Entry("in", "console", "thùng hàng bị móp, hoàn tiền giúp mình"))
+        deadline = time.monotonic() + 10
+        found: list = []
+        while not found and time.monotonic() < deadline:
+            time.sleep(0.1)
+            with connection(db_path) as db:
+                found = list(db["messages"].search("móp"))
+        assert [row["id"] for row in found] == [1]

@@ -202,7 +202,36 @@ def _write(db: Database, entries: Sequence[Entry]) -> list[Logged]:
     return results
 
 
+def _index_for_search(db: Database) -> None:
+    """Add rows logged since the last call to the full-text index, in one transaction."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        done = db.execute(
+            "SELECT last_id FROM search_index WHERE name = ?", [CHAIN_NAME]
+        ).fetchone()
+        last = done[0] if done else 0
+        newest = db.execute("SELECT max(id) FROM messages").fetchone()[0] or 0
+        if newest > last:
+            db.execute(
+                "INSERT INTO messages_fts (rowid, text) "
+                "SELECT id, text FROM messages WHERE id > ? ORDER BY id",
+                [last],
+            )
+            db.execute(
+                "INSERT INTO search_index (name, last_id) VALUES (?, ?) "
+                "ON CONFLICT(name) DO UPDATE SET last_id = excluded.last_id",
+                [CHAIN_NAME, newest],
+            )
+        db.execute("COMMIT")
+    except BaseException:
+        if db.conn.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+
+
 _Job = tuple[Sequence[Entry], Future[list[Logged]]]
+_INDEX_EVERY = 256
+_INDEX_AFTER_IDLE = 0.5
 
 
 class EvidenceLog:
@@ -225,8 +254,16 @@ class EvidenceLog:
             ready.set_exception(error)
             return
         ready.set_result(None)
+        unindexed = 1
         try:
-            while (job := self._jobs.get()) is not None:
+            while True:
+                try:
+                    job = self._jobs.get(timeout=_INDEX_AFTER_IDLE if unindexed else None)
+                except queue.Empty:
+                    unindexed = self._index(db, unindexed)
+                    continue
+                if job is None:
+                    break
                 batch = [job]
                 while len(batch) < _BATCH:
                     try:
@@ -237,11 +274,23 @@ class EvidenceLog:
                         self._jobs.put(None)
                         break
                     batch.append(more)
-                self._commit(db, batch)
+                unindexed += self._commit(db, batch)
+                if unindexed >= _INDEX_EVERY:
+                    unindexed = self._index(db, unindexed)
+            self._index(db, unindexed)
         finally:
             db.close()
 
-    def _commit(self, db: Database, batch: list[_Job]) -> None:
+    def _index(self, db: Database, unindexed: int) -> int:
+        """Index for search; returns how many rows are still unindexed (0 unless it failed)."""
+        try:
+            _index_for_search(db)
+        except sqlite3.Error:
+            return unindexed
+        return 0
+
+    def _commit(self, db: Database, batch: list[_Job]) -> int:
+        """Write a batch and answer its callers; returns the number of rows written."""
         entries = [entry for entries, _ in batch for entry in entries]
         try:
             results = _write(db, entries)
@@ -249,11 +298,12 @@ class EvidenceLog:
             failure = _explain(error, self.path)
             for _, future in batch:
                 future.set_exception(failure)
-            return
+            return 0
         start = 0
         for job_entries, future in batch:
             future.set_result(results[start : start + len(job_entries)])
             start += len(job_entries)
+        return sum(not result.duplicate for result in results)
 
     def append_many(self, entries: Sequence[Entry]) -> list[Logged]:
         """Log entries in order; returns once they are committed."""
