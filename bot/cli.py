@@ -20,6 +20,7 @@ from dotenv import load_dotenv
 from bot import __version__
 from bot.analysis import Amount
 from bot.assistant import analyse, default_analyzer, default_renderer, draft
+from bot.config import ConfigError, load_settings
 from bot.console import LANGUAGE_NAMES, ConsoleSession, summary
 from bot.nlp.analyzer import Analyzer, EmptyMessageError, is_empty
 from bot.replies.facts import FactError, Facts, ShopSettings, apply_assignments
@@ -323,6 +324,23 @@ def resolve_command(
     except StoreError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"order {order_id} resolved ({resolution}); logged as row {logged.id}")
+
+
+@main.command()
+@click.option("--webhook-url", help="Receive updates by webhook at this URL instead of polling.")
+@click.option("--listen", default="0.0.0.0", show_default=True, help="Webhook listen address.")
+@click.option("--port", default=8443, show_default=True, type=int, help="Webhook port.")
+def run(webhook_url: str | None, listen: str, port: int) -> None:
+    """Start the Telegram bot (long polling, or a webhook with --webhook-url)."""
+    try:
+        settings = load_settings()
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from error
+    from bot.tg.app import run as run_bot
+
+    logging.getLogger("telegram").setLevel(logging.WARNING)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    run_bot(settings, webhook_url, listen, port)
 
 
 def classify_lines(stream: IO[bytes], analyzer: Analyzer) -> Iterator[list[str]]:

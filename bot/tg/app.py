@@ -1,0 +1,247 @@
+"""`replybot run`: the python-telegram-bot Application and its handlers.
+
+Handlers only translate between Telegram and the core: they call `analyse`, `draft` and
+the evidence log, and render what those return.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import BotCommand, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot.assistant import analyse, draft
+from bot.config import BotSettings
+from bot.nlp.analyzer import EmptyMessageError
+from bot.replies.facts import Facts, ShopSettings
+from bot.scenarios import LANGUAGES
+from bot.store.log import Entry, EvidenceLog
+from bot.tg.card import CardState, card_keyboard, card_text
+from bot.tg.text import split_message
+
+log = logging.getLogger(__name__)
+
+COMMANDS = {
+    "en": [("start", "What this bot does"), ("help", "How to use it")],
+    "zh": [("start", "机器人简介"), ("help", "使用说明")],
+    "ko": [("start", "봇 소개"), ("help", "사용 방법")],
+    "vi": [("start", "Giới thiệu bot"), ("help", "Hướng dẫn sử dụng")],
+}
+HELP = (
+    "Paste or forward a buyer's message: you get its language, scenario, dispute risk, order "
+    "ids and amounts, and a reply in the buyer's language with the same reply in yours. "
+    "Buttons switch scenario, reply language and resolution; “Log as sent” keeps the reply "
+    "as evidence."
+)
+NOT_A_SELLER = "Sorry, this assistant is only for the shop's sellers."
+UNREADABLE = "I can read text only: please paste or forward the buyer's message as text."
+
+
+def seller_language(update: Update) -> str:
+    code = (update.effective_user.language_code or "en") if update.effective_user else "en"
+    base = code.split("-")[0].lower()
+    return base if base in LANGUAGES else "en"
+
+
+def is_seller(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    user = update.effective_user
+    return user is not None and user.id in context.bot_data["settings"].seller_ids
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not is_seller(update, context):
+        await update.effective_message.reply_text(NOT_A_SELLER)
+        return
+    await update.effective_message.reply_text(f"Hello! {HELP}")
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not is_seller(update, context):
+        await update.effective_message.reply_text(NOT_A_SELLER)
+        return
+    await update.effective_message.reply_text(HELP)
+
+
+def _render(state: CardState, shop: ShopSettings) -> tuple[str, Any]:
+    facts = Facts.from_analysis(state.analysis)
+    reply = draft(
+        state.scenario,
+        state.language,
+        facts=facts,
+        settings=shop,
+        resolution=state.resolution,
+        seller_language=state.seller_language,
+    )
+    return card_text(state, reply), card_keyboard(state)
+
+
+async def buyer_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    if not is_seller(update, context):
+        await message.reply_text(NOT_A_SELLER)
+        return
+    try:
+        analysis = analyse(message.text or "")
+    except EmptyMessageError:
+        await message.reply_text(UNREADABLE)
+        return
+    state = CardState(
+        analysis=analysis,
+        scenario=analysis.scenario,
+        language=analysis.language,
+        resolution="",
+        seller_language=seller_language(update),
+    ).with_scenario(analysis.scenario)
+    text, keyboard = _render(state, context.bot_data["shop"])
+    pieces = split_message(text)
+    for piece in pieces[:-1]:
+        await message.reply_text(piece)
+    sent = await message.reply_text(pieces[-1], reply_markup=keyboard)
+    context.chat_data.setdefault("cards", {})[sent.message_id] = state
+
+
+async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not is_seller(update, context):
+        await update.effective_message.reply_text(NOT_A_SELLER)
+        return
+    await update.effective_message.reply_text(UNREADABLE)
+
+
+async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    if not is_seller(update, context):
+        await query.answer(NOT_A_SELLER, show_alert=True)
+        return
+    cards: dict[int, CardState] = context.chat_data.setdefault("cards", {})
+    state = cards.get(query.message.message_id) if query.message else None
+    if state is None:
+        await query.answer("This card has expired: paste the message again.")
+        return
+    kind, _, value = (query.data or "").partition(":")
+    shop: ShopSettings = context.bot_data["shop"]
+    if kind == "s":
+        state = state.with_scenario(value)
+    elif kind == "l":
+        state = CardState(**{**_fields(state), "language": value})
+    elif kind == "r":
+        state = CardState(**{**_fields(state), "resolution": value})
+    elif kind == "log" and not state.logged:
+        await _log_as_sent(context, update, state, shop)
+        state = CardState(**{**_fields(state), "logged": True})
+    cards[query.message.message_id] = state
+    text, keyboard = _render(state, shop)
+    await query.edit_message_text(split_message(text)[-1], reply_markup=keyboard)
+    await query.answer()
+
+
+def _fields(state: CardState) -> dict[str, Any]:
+    return {name: getattr(state, name) for name in state.__dataclass_fields__}
+
+
+async def _log_as_sent(
+    context: ContextTypes.DEFAULT_TYPE, update: Update, state: CardState, shop: ShopSettings
+) -> None:
+    evidence: EvidenceLog = context.bot_data["log"]
+    analysis = state.analysis
+    facts = Facts.from_analysis(analysis)
+    reply = draft(
+        state.scenario, state.language, facts=facts, settings=shop, resolution=state.resolution
+    )
+    chat_id = str(update.effective_chat.id) if update.effective_chat else None
+    await evidence.append_async(
+        Entry(
+            direction="in", channel="assistant", text=analysis.text, chat_id=chat_id,
+            order_id=facts.order_id, scenario=state.scenario, language=analysis.language,
+            confidence=round(analysis.confidence, 4), dispute_risk=analysis.dispute_risk,
+        )
+    )  # fmt: skip
+    await evidence.append_async(
+        Entry(
+            direction="out", channel="assistant", text=reply.text, chat_id=chat_id,
+            order_id=facts.order_id, scenario=state.scenario, language=reply.language,
+            template=reply.template, resolution=reply.resolution,
+        )
+    )  # fmt: skip
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    log.error("handler error: %s", context.error, exc_info=context.error)
+
+
+async def set_commands(application: Application) -> None:
+    for language, commands in COMMANDS.items():
+        await application.bot.set_my_commands(
+            [BotCommand(name, description) for name, description in commands],
+            language_code=None if language == "en" else language,
+        )
+
+
+def build_application(
+    settings: BotSettings,
+    *,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+    max_retries: int = 3,
+) -> Application:
+    builder = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .base_url(settings.base_url)
+        .base_file_url(settings.base_file_url)
+        .defaults(Defaults(parse_mode=ParseMode.HTML))
+        .rate_limiter(AIORateLimiter(max_retries=max_retries))
+        .post_init(set_commands)
+        .post_shutdown(_close_log)
+    )
+    if request is not None:
+        builder = builder.request(request)
+    if get_updates_request is not None:
+        builder = builder.get_updates_request(get_updates_request)
+    application = builder.build()
+    application.bot_data["settings"] = settings
+    application.bot_data["shop"] = ShopSettings()
+    application.bot_data["log"] = EvidenceLog(settings.db_path)
+    application.add_handler(CommandHandler("start", start))
+    application.add_handler(CommandHandler("help", help_command))
+    application.add_handler(
+        MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, buyer_text)
+    )
+    application.add_handler(
+        MessageHandler(
+            filters.UpdateType.MESSAGE & (filters.PHOTO | filters.Sticker.ALL | filters.VOICE),
+            not_text,
+        )
+    )
+    application.add_handler(CallbackQueryHandler(button))
+    application.add_error_handler(on_error)
+    return application
+
+
+async def _close_log(application: Application) -> None:
+    application.bot_data["log"].close()
+
+
+def run(settings: BotSettings, webhook_url: str | None, listen: str, port: int) -> None:
+    application = build_application(settings)
+    try:
+        if webhook_url:
+            application.run_webhook(listen=listen, port=port, webhook_url=webhook_url)
+        else:
+            application.run_polling(allowed_updates=Update.ALL_TYPES)
+    except TelegramError as error:
+        raise SystemExit(f"replybot: Telegram refused to start: {error}") from error

@@ -1,0 +1,106 @@
+"""The Telegram bot end to end: the real Application over HTTP against a fake Bot API."""
+
+import asyncio
+import os
+
+import pytest
+
+os.environ.setdefault("PTB_TIMEDELTA", "true")
+
+from telegram.request import HTTPXRequest
+
+from bot.config import BotSettings
+from bot.store.verify import verify
+from bot.tg.app import build_application, set_commands
+from tests.fake_bot_api import TOKEN, FakeBotApi
+
+SELLER = 4242
+STRANGER = 5151
+
+
+@pytest.fixture
+def api():
+    server = FakeBotApi().start()
+    yield server
+    server.stop()
+
+
+def run_bot(api: FakeBotApi, db_path, scenario) -> list[BaseException]:
+    """Run the real Application against the fake server while `scenario(api)` drives it."""
+    settings = BotSettings(
+        token=TOKEN, api_url=api.url, seller_ids=frozenset({SELLER}), db_path=db_path
+    )
+    errors: list[BaseException] = []
+
+    async def main() -> None:
+        application = build_application(
+            settings,
+            request=HTTPXRequest(httpx_kwargs={"trust_env": False}),
+            get_updates_request=HTTPXRequest(httpx_kwargs={"trust_env": False}),
+        )
+
+        async def record(update, context):
+            errors.append(context.error)
+
+        application.add_error_handler(record)
+        async with application:
+            await set_commands(application)
+            await application.start()
+            await application.updater.start_polling(poll_interval=0, timeout=1)
+            try:
+                await asyncio.to_thread(scenario, api)
+            finally:
+                await application.updater.stop()
+                await application.stop()
+        application.bot_data["log"].close()
+
+    asyncio.run(main())
+    return errors
+
+
+def test_commands_menus_and_start(api, tmp_path, analyzer):
+    def scenario(api):
+        api.text(SELLER, "/start")
+        api.wait_for("sendMessage")
+
+    assert run_bot(api, tmp_path / "bot.db", scenario) == []
+    menus = api.wait_for("setMyCommands", 4)
+    assert {call.params.get("language_code") for call in menus} == {None, "zh", "ko", "vi"}
+    assert "Paste or forward" in api.wait_for("sendMessage")[0].params["text"]
+
+
+def test_seller_gets_a_card_and_buttons_edit_it_and_log_it(api, tmp_path, analyzer):
+    db = tmp_path / "bot.db"
+
+    def scenario(api):
+        api.text(SELLER, "亲 订单号 3000123456 <b>杯子</b> 碎了 & 退款", language_code="en")
+        card = api.wait_for("sendMessage")[0]
+        text = card.params["text"]
+        assert "damaged_item" in text
+        assert "&lt;b&gt;杯子&lt;/b&gt;" not in text  # the buyer's text is not echoed raw
+        assert "<b>杯子</b>" not in text
+        keyboard = card.params["reply_markup"]["inline_keyboard"]
+        data = [button["callback_data"] for row in keyboard for button in row]
+        assert "log" in data
+        assert all(len(item.encode()) <= 64 for item in data)
+        api.press(SELLER, card.result, "l:en")
+        edited = api.wait_for("editMessageText")[0]
+        assert "Reply (English)" in edited.params["text"]
+        api.press(SELLER, card.result, "log")
+        assert "Logged as sent" in api.wait_for("editMessageText", 2)[1].params["text"]
+        api.wait_for("answerCallbackQuery", 2)
+
+    assert run_bot(api, db, scenario) == []
+    verdict = verify(db)
+    assert (verdict.ok, verdict.rows) == (True, 2)
+
+
+def test_strangers_are_refused_politely(api, tmp_path, analyzer):
+    def scenario(api):
+        api.text(STRANGER, "/start")
+        api.text(STRANGER, "where is my parcel")
+        api.wait_for("sendMessage", 2)
+
+    assert run_bot(api, tmp_path / "bot.db", scenario) == []
+    replies = [call.params["text"] for call in api.wait_for("sendMessage", 2)]
+    assert replies == ["Sorry, this assistant is only for the shop's sellers."] * 2
