@@ -28,7 +28,7 @@ from bot.replies.registry import TEMPLATES, UnknownResolutionError, UnknownTempl
 from bot.replies.render import UnknownLanguageError
 from bot.replies.review import review_page
 from bot.scenarios import LANGUAGES, SCENARIOS
-from bot.store.cases import find_case, order_messages, resolve_case
+from bot.store.cases import case_report, resolve_case
 from bot.store.export import FORMATS, Filters, count, export
 from bot.store.log import DB_ENV, DEFAULT_DB, EvidenceLog, StoreError, connection, default_db_path
 from bot.store.verify import verify
@@ -276,24 +276,12 @@ def case_command(db_path: Path | None, order_id: str) -> None:
     """Show an order's case and its messages."""
     try:
         with connection(_resolve_db(db_path)) as db:
-            case = find_case(db, order_id)
-            messages = order_messages(db, order_id)
+            report = case_report(db, order_id)
     except StoreError as error:
         raise click.ClickException(str(error)) from error
-    if case is None and not messages:
+    if report is None:
         raise click.ClickException(f"nothing logged about order {order_id}")
-    if case is not None:
-        resolution = f", {case.resolution}" if case.resolution else ""
-        money = f" {case.amount} {case.currency or ''}".rstrip() if case.amount else ""
-        resolved = f", resolved {case.resolved_at}" if case.resolved_at else ""
-        click.echo(
-            f"order {order_id}: {case.status}{resolution}{money}, scenario {case.scenario}, "
-            f"opened {case.opened_at}{resolved}"
-        )
-    for message in messages:
-        who = "buyer " if message["direction"] == "in" else "seller"
-        click.echo(f"\n#{message['id']} {message['ts']} {who} [{message['scenario'] or '-'}]")
-        click.echo(message["text"])
+    click.echo(report)
 
 
 @main.command("resolve")

@@ -104,3 +104,94 @@ def test_strangers_are_refused_politely(api, tmp_path, analyzer):
     assert run_bot(api, tmp_path / "bot.db", scenario) == []
     replies = [call.params["text"] for call in api.wait_for("sendMessage", 2)]
     assert replies == ["Sorry, this assistant is only for the shop's sellers."] * 2
+
+
+def test_seller_commands(api, tmp_path, analyzer):
+    db = tmp_path / "bot.db"
+
+    def scenario(api):
+        api.text(SELLER, "/lang ko")
+        api.wait_for("sendMessage", 1)
+        api.text(SELLER, "/draft shipping_delay_notice vi")
+        api.wait_for("sendMessage", 2)
+        api.text(SELLER, "price dropped $8 right after i paid, order 8123456789012345")
+        card = api.wait_for("sendMessage", 3)[2]
+        api.press(SELLER, card.result, "log")
+        api.wait_for("editMessageText", 1)
+        api.text(SELLER, "/case 8123456789012345")
+        api.wait_for("sendMessage", 4)
+        api.text(SELLER, "/resolve 8123456789012345 refund_difference 8.00 USD")
+        api.wait_for("sendMessage", 5)
+        api.text(SELLER, "/export 8123456789012345 csv")
+        api.wait_for("sendDocument", 1)
+        api.text(SELLER, "/export 404")
+        api.wait_for("sendMessage", 6)
+        api.text(SELLER, "/verify")
+        api.wait_for("sendMessage", 7)
+        api.text(SELLER, "/nonsense")
+        api.wait_for("sendMessage", 8)
+
+    assert run_bot(api, db, scenario) == []
+    texts = [call.params["text"] for call in api.wait_for("sendMessage", 8)]
+    assert texts[0] == "Your language is now ko."
+    assert "Shop" in texts[1]
+    assert "<b>ko</b>" in texts[1]
+    assert "반환" in texts[2] or "주문" in texts[2]
+    assert "order 8123456789012345: open" in texts[3]
+    assert "resolved (refund_difference)" in texts[4]
+    document = api.wait_for("sendDocument")[0]
+    exported = next(iter(document.files.values())).decode("utf-8-sig")
+    assert "price dropped $8" in exported
+    assert "Case resolved: refund_difference 8.00 USD" in exported
+    assert texts[5] == "No messages match: nothing to export."
+    assert texts[6] == "the chain holds: 3 rows verified"
+    assert texts[7].startswith("Unknown command.")
+
+
+def test_strangers_cannot_use_seller_commands(api, tmp_path, analyzer):
+    def scenario(api):
+        for command in ("/lang ko", "/draft price_drop", "/case 1", "/export", "/verify"):
+            api.text(STRANGER, command)
+        api.wait_for("sendMessage", 5)
+
+    assert run_bot(api, tmp_path / "bot.db", scenario) == []
+    replies = {call.params["text"] for call in api.wait_for("sendMessage", 5)}
+    assert replies == {"Sorry, this assistant is only for the shop's sellers."}
+    assert not [call for call in api.calls if call.method == "sendDocument"]
+
+
+def test_a_429_is_retried_and_a_failing_call_does_not_stop_the_bot(api, tmp_path, analyzer):
+    def scenario(api):
+        api.fail_next("sendMessage", 429, {"retry_after": 1})
+        api.text(SELLER, "/help")
+        api.wait_for("sendMessage", 2)
+        api.fail_next("sendMessage", 500)
+        api.text(SELLER, "/help")
+        api.wait_for("sendMessage", 3)
+        api.text(SELLER, "/help")
+        api.wait_for("sendMessage", 4)
+
+    errors = run_bot(api, tmp_path / "bot.db", scenario)
+    assert len(errors) == 1
+    statuses = [call.result.get("error_code") if isinstance(call.result, dict) else None
+                for call in api.wait_for("sendMessage", 4)]  # fmt: skip
+    assert statuses[0] == 429
+    assert statuses[2] == 500
+    assert statuses.count(None) == 2
+
+
+def test_the_same_update_delivered_twice_is_logged_once(api, tmp_path, analyzer):
+    db = tmp_path / "bot.db"
+
+    def scenario(api):
+        message = api.message(SELLER, "亲 收到的杯子碎了 订单号 3000123456")
+        api.push({"message": message})
+        api.push({"message": message})
+        cards = api.wait_for("sendMessage", 2)
+        for card in cards:
+            api.press(SELLER, card.result, "log")
+        api.wait_for("editMessageText", 2)
+
+    assert run_bot(api, db, scenario) == []
+    verdict = verify(db)
+    assert (verdict.ok, verdict.rows) == (True, 2)

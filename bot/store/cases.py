@@ -69,3 +69,25 @@ def resolve_case(
             ],
         )
     return logged
+
+
+def case_report(db: Database, order_id: str) -> str | None:
+    """An order's case and messages as text, or None when nothing was logged about it."""
+    case = find_case(db, order_id)
+    messages = order_messages(db, order_id)
+    if case is None and not messages:
+        return None
+    lines = []
+    if case is not None:
+        resolution = f", {case.resolution}" if case.resolution else ""
+        money = f" {case.amount} {case.currency or ''}".rstrip() if case.amount else ""
+        resolved = f", resolved {case.resolved_at}" if case.resolved_at else ""
+        lines.append(
+            f"order {order_id}: {case.status}{resolution}{money}, scenario {case.scenario}, "
+            f"opened {case.opened_at}{resolved}"
+        )
+    for message in messages:
+        who = "buyer " if message["direction"] == "in" else "seller"
+        lines += ["", f"#{message['id']} {message['ts']} {who} [{message['scenario'] or '-'}]"]
+        lines.append(message["text"])
+    return "\n".join(lines)

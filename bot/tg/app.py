@@ -29,33 +29,37 @@ from bot.assistant import analyse, draft
 from bot.config import BotSettings
 from bot.nlp.analyzer import EmptyMessageError
 from bot.replies.facts import Facts, ShopSettings
-from bot.scenarios import LANGUAGES
 from bot.store.log import Entry, EvidenceLog
+from bot.tg import commands
 from bot.tg.card import CardState, card_keyboard, card_text
+from bot.tg.commands import NOT_A_SELLER, seller_language
 from bot.tg.text import split_message
 
 log = logging.getLogger(__name__)
 
 COMMANDS = {
-    "en": [("start", "What this bot does"), ("help", "How to use it")],
-    "zh": [("start", "机器人简介"), ("help", "使用说明")],
-    "ko": [("start", "봇 소개"), ("help", "사용 방법")],
-    "vi": [("start", "Giới thiệu bot"), ("help", "Hướng dẫn sử dụng")],
-}
+    "en": [("start", "What this bot does"), ("help", "How to use it"),
+           ("lang", "Your language"), ("draft", "Draft a notice or reply"),
+           ("case", "An order's case"), ("resolve", "Close an order's case"),
+           ("export", "Export the evidence log"), ("verify", "Check the evidence log")],
+    "zh": [("start", "机器人简介"), ("help", "使用说明"), ("lang", "设置语言"),
+           ("draft", "起草通知或回复"), ("case", "查看订单记录"), ("resolve", "结案"),
+           ("export", "导出聊天证据"), ("verify", "校验证据记录")],
+    "ko": [("start", "봇 소개"), ("help", "사용 방법"), ("lang", "언어 설정"),
+           ("draft", "안내문·답변 작성"), ("case", "주문 건 보기"), ("resolve", "주문 건 종결"),
+           ("export", "기록 내보내기"), ("verify", "기록 검증")],
+    "vi": [("start", "Giới thiệu bot"), ("help", "Hướng dẫn sử dụng"), ("lang", "Ngôn ngữ"),
+           ("draft", "Soạn thông báo, trả lời"), ("case", "Hồ sơ đơn hàng"),
+           ("resolve", "Đóng hồ sơ đơn hàng"), ("export", "Xuất nhật ký"),
+           ("verify", "Kiểm tra nhật ký")],
+}  # fmt: skip
 HELP = (
     "Paste or forward a buyer's message: you get its language, scenario, dispute risk, order "
     "ids and amounts, and a reply in the buyer's language with the same reply in yours. "
     "Buttons switch scenario, reply language and resolution; “Log as sent” keeps the reply "
     "as evidence."
 )
-NOT_A_SELLER = "Sorry, this assistant is only for the shop's sellers."
 UNREADABLE = "I can read text only: please paste or forward the buyer's message as text."
-
-
-def seller_language(update: Update) -> str:
-    code = (update.effective_user.language_code or "en") if update.effective_user else "en"
-    base = code.split("-")[0].lower()
-    return base if base in LANGUAGES else "en"
 
 
 def is_seller(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
@@ -105,7 +109,8 @@ async def buyer_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         scenario=analysis.scenario,
         language=analysis.language,
         resolution="",
-        seller_language=seller_language(update),
+        seller_language=await seller_language(update, context),
+        source=f"assistant:{message.chat_id}:{message.message_id}",
     ).with_scenario(analysis.scenario)
     text, keyboard = _render(state, context.bot_data["shop"])
     pieces = split_message(text)
@@ -113,6 +118,13 @@ async def buyer_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await message.reply_text(piece)
     sent = await message.reply_text(pieces[-1], reply_markup=keyboard)
     context.chat_data.setdefault("cards", {})[sent.message_id] = state
+
+
+async def unknown(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not is_seller(update, context):
+        await update.effective_message.reply_text(NOT_A_SELLER)
+        return
+    await update.effective_message.reply_text("Unknown command. " + HELP)
 
 
 async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -168,13 +180,14 @@ async def _log_as_sent(
             direction="in", channel="assistant", text=analysis.text, chat_id=chat_id,
             order_id=facts.order_id, scenario=state.scenario, language=analysis.language,
             confidence=round(analysis.confidence, 4), dispute_risk=analysis.dispute_risk,
+            source_id=state.source,
         )
     )  # fmt: skip
     await evidence.append_async(
         Entry(
             direction="out", channel="assistant", text=reply.text, chat_id=chat_id,
             order_id=facts.order_id, scenario=state.scenario, language=reply.language,
-            template=reply.template, resolution=reply.resolution,
+            template=reply.template, resolution=reply.resolution, source_id=f"{state.source}:reply",
         )
     )  # fmt: skip
 
@@ -184,9 +197,9 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def set_commands(application: Application) -> None:
-    for language, commands in COMMANDS.items():
+    for language, menu in COMMANDS.items():
         await application.bot.set_my_commands(
-            [BotCommand(name, description) for name, description in commands],
+            [BotCommand(name, description) for name, description in menu],
             language_code=None if language == "en" else language,
         )
 
@@ -218,6 +231,16 @@ def build_application(
     application.bot_data["log"] = EvidenceLog(settings.db_path)
     application.add_handler(CommandHandler("start", start))
     application.add_handler(CommandHandler("help", help_command))
+    for name, handler in (
+        ("lang", commands.lang),
+        ("draft", commands.draft_command),
+        ("case", commands.case_command),
+        ("resolve", commands.resolve_command),
+        ("export", commands.export_command),
+        ("verify", commands.verify_command),
+    ):
+        application.add_handler(CommandHandler(name, handler))
+    application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND, unknown))
     application.add_handler(
         MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, buyer_text)
     )

@@ -22,6 +22,8 @@ class CardState:
     language: str
     resolution: str
     seller_language: str
+    source: str = ""
+    """Where the buyer's message came from (chat and message id), so it is logged once."""
     logged: bool = False
 
     def with_scenario(self, scenario: str) -> CardState:
