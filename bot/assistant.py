@@ -2,22 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 
 from bot.analysis import Analysis, Draft
 from bot.nlp.analyzer import Analyzer
 from bot.nlp.cache import load_or_train
+from bot.nlp.dataset import Example
 from bot.nlp.lexicon import Lexicon
 from bot.replies.facts import Facts, ShopSettings
 from bot.replies.registry import template
 from bot.replies.render import Renderer
 
+CORRECTION_WEIGHT = 10
+"""A seller's correction counts as much as ten ordinary training messages: it is about
+this shop's own buyers."""
+
+
+@cache
+def _lexicon() -> Lexicon:
+    return Lexicon.load()
+
 
 @cache
 def default_analyzer() -> Analyzer:
     """The analyser over the packaged training data, loaded (or trained) once per process."""
-    lexicon = Lexicon.load()
-    return Analyzer(load_or_train(lexicon), lexicon)
+    return Analyzer(load_or_train(_lexicon()), _lexicon())
+
+
+def analyzer_with(corrections: Sequence[Example]) -> Analyzer:
+    """An analyser that has also learnt from sellers' corrections (trained once, then cached)."""
+    if not corrections:
+        return default_analyzer()
+    extra = [example for example in corrections for _ in range(CORRECTION_WEIGHT)]
+    return Analyzer(load_or_train(_lexicon(), extra), _lexicon())
 
 
 def analyse(text: str) -> Analysis:

@@ -19,7 +19,7 @@ from dotenv import load_dotenv
 
 from bot import __version__
 from bot.analysis import Amount
-from bot.assistant import analyse, default_analyzer, default_renderer, draft
+from bot.assistant import analyse, analyzer_with, default_analyzer, default_renderer, draft
 from bot.config import ConfigError, load_settings
 from bot.console import LANGUAGE_NAMES, ConsoleSession, summary
 from bot.nlp.analyzer import Analyzer, EmptyMessageError, is_empty
@@ -29,6 +29,7 @@ from bot.replies.render import UnknownLanguageError
 from bot.replies.review import review_page
 from bot.scenarios import LANGUAGES, SCENARIOS
 from bot.store.cases import case_report, resolve_case
+from bot.store.corrections import load_corrections
 from bot.store.export import FORMATS, Filters, count, export
 from bot.store.log import DB_ENV, DEFAULT_DB, EvidenceLog, StoreError, connection, default_db_path
 from bot.store.verify import verify
@@ -329,6 +330,22 @@ def run(webhook_url: str | None, listen: str, port: int) -> None:
     logging.getLogger("telegram").setLevel(logging.WARNING)
     logging.getLogger("httpx").setLevel(logging.WARNING)
     run_bot(settings, webhook_url, listen, port)
+
+
+@main.command()
+@_db_option
+def learn(db_path: Path | None) -> None:
+    """Teach the classifier the sellers' scenario corrections stored in the evidence log."""
+    path = _resolve_db(db_path)
+    try:
+        corrections = load_corrections(path)
+    except StoreError as error:
+        raise click.ClickException(str(error)) from error
+    if not corrections:
+        click.echo(f"no corrections stored in {path}: nothing to learn")
+        return
+    analyzer_with(corrections)
+    click.echo(f"learnt {len(corrections)} corrections; the bot uses them from its next start")
 
 
 def classify_lines(stream: IO[bytes], analyzer: Analyzer) -> Iterator[list[str]]:

@@ -195,3 +195,20 @@ def test_the_same_update_delivered_twice_is_logged_once(api, tmp_path, analyzer)
     assert run_bot(api, db, scenario) == []
     verdict = verify(db)
     assert (verdict.ok, verdict.rows) == (True, 2)
+
+
+def test_switching_a_cards_scenario_stores_a_correction(api, tmp_path, analyzer):
+    from bot.store.corrections import load_corrections
+
+    db = tmp_path / "bot.db"
+
+    def scenario(api):
+        api.text(SELLER, "shop oi sao chua giao hang vay")
+        card = api.wait_for("sendMessage")[0]
+        api.press(SELLER, card.result, "s:not_shipped")
+        assert "not_shipped" in api.wait_for("editMessageText")[0].params["text"]
+
+    assert run_bot(api, db, scenario) == []
+    assert [(e.text, e.scenario) for e in load_corrections(db)] == [
+        ("shop oi sao chua giao hang vay", "not_shipped")
+    ]

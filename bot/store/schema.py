@@ -82,5 +82,15 @@ def create_evidence_log(db: Database) -> None:
     )
 
 
+@migrations()
+def add_corrections(db: Database) -> None:
+    db["corrections"].create(
+        {"id": int, "ts": str, "seller_id": str, "text": str, "language": str, "scenario": str,
+         "dispute_risk": int},
+        pk="id",
+        not_null={"ts", "text", "language", "scenario"},
+    )  # fmt: skip
+
+
 def migrate(db: Database) -> None:
     migrations.apply(db)

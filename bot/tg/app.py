@@ -6,6 +6,7 @@ the evidence log, and render what those return.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -25,10 +26,11 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.assistant import analyse, draft
+from bot.assistant import analyzer_with, draft
 from bot.config import BotSettings
 from bot.nlp.analyzer import EmptyMessageError
 from bot.replies.facts import Facts, ShopSettings
+from bot.store.corrections import load_corrections, save_correction
 from bot.store.log import Entry, EvidenceLog
 from bot.tg import commands
 from bot.tg.card import CardState, card_keyboard, card_text
@@ -100,7 +102,7 @@ async def buyer_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await message.reply_text(NOT_A_SELLER)
         return
     try:
-        analysis = analyse(message.text or "")
+        analysis = context.bot_data["analyzer"].analyse(message.text or "")
     except EmptyMessageError:
         await message.reply_text(UNREADABLE)
         return
@@ -148,6 +150,16 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     shop: ShopSettings = context.bot_data["shop"]
     if kind == "s":
         state = state.with_scenario(value)
+        settings: BotSettings = context.bot_data["settings"]
+        await asyncio.to_thread(
+            save_correction,
+            settings.db_path,
+            seller_id=update.effective_user.id,
+            text=state.analysis.text,
+            language=state.analysis.language,
+            scenario=value,
+            dispute_risk=state.analysis.dispute_risk,
+        )
     elif kind == "l":
         state = CardState(**{**_fields(state), "language": value})
     elif kind == "r":
@@ -229,6 +241,7 @@ def build_application(
     application.bot_data["settings"] = settings
     application.bot_data["shop"] = ShopSettings()
     application.bot_data["log"] = EvidenceLog(settings.db_path)
+    application.bot_data["analyzer"] = analyzer_with(load_corrections(settings.db_path))
     application.add_handler(CommandHandler("start", start))
     application.add_handler(CommandHandler("help", help_command))
     for name, handler in (
