@@ -61,7 +61,7 @@ def test_a_fresh_log_verifies_and_has_readable_types(filled):
     assert columns["id"] == "INTEGER"
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert {"order_id", "ts", "source_id"} <= {c for i in db["messages"].indexes for c in i.columns}
-    assert db["_sqlite_migrations"].count == 1
+    assert db["_sqlite_migrations"].count == 2
     db.close()
 
 
