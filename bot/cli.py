@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -32,6 +33,7 @@ from bot.store.cases import case_report, resolve_case
 from bot.store.corrections import load_corrections
 from bot.store.export import FORMATS, Filters, count, export
 from bot.store.log import DB_ENV, DEFAULT_DB, EvidenceLog, StoreError, connection, default_db_path
+from bot.store.shop import load_shop_settings
 from bot.store.verify import verify
 
 
@@ -179,7 +181,8 @@ def console(db_path: Path | None, seller_language: str) -> None:
         log = EvidenceLog(path)
     except StoreError as error:
         raise click.ClickException(str(error)) from error
-    session = ConsoleSession(log, ShopSettings(seller_language=seller_language))
+    shop = dataclasses.replace(load_shop_settings(path), seller_language=seller_language)
+    session = ConsoleSession(log, shop)
     if interactive:
         click.echo(f"replybot console, logging to {path}. Paste a buyer message; Ctrl-D ends.")
     try:

@@ -212,3 +212,29 @@ def test_switching_a_cards_scenario_stores_a_correction(api, tmp_path, analyzer)
     assert [(e.text, e.scenario) for e in load_corrections(db)] == [
         ("shop oi sao chua giao hang vay", "not_shipped")
     ]
+
+
+def test_shop_settings_are_shown_changed_and_used(api, tmp_path, analyzer):
+    def scenario(api):
+        api.text(SELLER, "/settings")
+        api.wait_for("sendMessage", 1)
+        api.text(SELLER, "/settings return_window_days 30")
+        api.wait_for("sendMessage", 2)
+        api.text(SELLER, "/settings shop_name Lotus <Home> & Co")
+        api.wait_for("sendMessage", 3)
+        api.text(SELLER, "/settings return_window_days soon")
+        api.wait_for("sendMessage", 4)
+        api.text(SELLER, "/settings colour red")
+        api.wait_for("sendMessage", 5)
+        api.text(SELLER, "/draft return_refund en")
+        api.wait_for("sendMessage", 6)
+
+    assert run_bot(api, tmp_path / "bot.db", scenario) == []
+    texts = [call.params["text"] for call in api.wait_for("sendMessage", 6)]
+    assert "return_window_days: 15" in texts[0]
+    assert texts[1] == "return_window_days is now 30."
+    assert "Lotus &lt;Home&gt; &amp; Co" in texts[2]
+    assert "a whole number" in texts[3]
+    assert "unknown setting 'colour'" in texts[4]
+    assert "within 30 days" in texts[5]
+    assert "Lotus &lt;Home&gt; &amp; Co" in texts[5]

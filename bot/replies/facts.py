@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.analysis import Amount, Analysis
 from bot.scenarios import LANGUAGES
@@ -68,6 +70,12 @@ class ShopSettings:
         for name in ("return_window_days", "processing_days", "wait_hours"):
             if getattr(self, name) < 0:
                 raise FactError(f"{name} cannot be negative")
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise FactError(f"timezone {self.timezone!r} is not an IANA time zone") from None
+        if not re.fullmatch(r"\d{2}:\d{2}-\d{2}:\d{2}", self.working_hours):
+            raise FactError(f"working_hours {self.working_hours!r}: expected e.g. 09:00-18:00")
 
 
 def _amount(text: str, currency: str) -> Amount:

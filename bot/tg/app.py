@@ -32,6 +32,7 @@ from bot.nlp.analyzer import EmptyMessageError
 from bot.replies.facts import Facts, ShopSettings
 from bot.store.corrections import load_corrections, save_correction
 from bot.store.log import Entry, EvidenceLog
+from bot.store.shop import load_shop_settings
 from bot.tg import commands
 from bot.tg.card import CardState, card_keyboard, card_text
 from bot.tg.commands import NOT_A_SELLER, seller_language
@@ -43,17 +44,18 @@ COMMANDS = {
     "en": [("start", "What this bot does"), ("help", "How to use it"),
            ("lang", "Your language"), ("draft", "Draft a notice or reply"),
            ("case", "An order's case"), ("resolve", "Close an order's case"),
-           ("export", "Export the evidence log"), ("verify", "Check the evidence log")],
+           ("export", "Export the evidence log"), ("verify", "Check the evidence log"),
+           ("settings", "Shop settings")],
     "zh": [("start", "机器人简介"), ("help", "使用说明"), ("lang", "设置语言"),
            ("draft", "起草通知或回复"), ("case", "查看订单记录"), ("resolve", "结案"),
-           ("export", "导出聊天证据"), ("verify", "校验证据记录")],
+           ("export", "导出聊天证据"), ("verify", "校验证据记录"), ("settings", "店铺设置")],
     "ko": [("start", "봇 소개"), ("help", "사용 방법"), ("lang", "언어 설정"),
            ("draft", "안내문·답변 작성"), ("case", "주문 건 보기"), ("resolve", "주문 건 종결"),
-           ("export", "기록 내보내기"), ("verify", "기록 검증")],
+           ("export", "기록 내보내기"), ("verify", "기록 검증"), ("settings", "상점 설정")],
     "vi": [("start", "Giới thiệu bot"), ("help", "Hướng dẫn sử dụng"), ("lang", "Ngôn ngữ"),
            ("draft", "Soạn thông báo, trả lời"), ("case", "Hồ sơ đơn hàng"),
            ("resolve", "Đóng hồ sơ đơn hàng"), ("export", "Xuất nhật ký"),
-           ("verify", "Kiểm tra nhật ký")],
+           ("verify", "Kiểm tra nhật ký"), ("settings", "Cài đặt shop")],
 }  # fmt: skip
 HELP = (
     "Paste or forward a buyer's message: you get its language, scenario, dispute risk, order "
@@ -239,7 +241,7 @@ def build_application(
         builder = builder.get_updates_request(get_updates_request)
     application = builder.build()
     application.bot_data["settings"] = settings
-    application.bot_data["shop"] = ShopSettings()
+    application.bot_data["shop"] = load_shop_settings(settings.db_path)
     application.bot_data["log"] = EvidenceLog(settings.db_path)
     application.bot_data["analyzer"] = analyzer_with(load_corrections(settings.db_path))
     application.add_handler(CommandHandler("start", start))
@@ -251,6 +253,7 @@ def build_application(
         ("resolve", commands.resolve_command),
         ("export", commands.export_command),
         ("verify", commands.verify_command),
+        ("settings", commands.settings_command),
     ):
         application.add_handler(CommandHandler(name, handler))
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND, unknown))

@@ -18,12 +18,14 @@ from telegram.ext import ContextTypes
 from bot.analysis import Amount
 from bot.assistant import draft
 from bot.config import BotSettings
+from bot.replies.facts import FactError
 from bot.replies.registry import TEMPLATES, UnknownResolutionError, UnknownTemplateError
 from bot.scenarios import LANGUAGES
 from bot.store.cases import case_report, resolve_case
 from bot.store.export import FORMATS, Filters, count, export_text
 from bot.store.log import StoreError, connection
 from bot.store.sellers import get_setting, set_setting
+from bot.store.shop import describe, save_shop_setting
 from bot.store.verify import verify
 from bot.tg.text import escape, split_message
 
@@ -199,3 +201,25 @@ async def verify_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await _reply(update, escape(str(error)))
         return
     await _reply(update, escape(verdict.describe()))
+
+
+@sellers_only
+async def settings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    args = context.args or []
+    bot_settings: BotSettings = context.bot_data["settings"]
+    if not args:
+        shop = context.bot_data["shop"]
+        await _reply(update, escape(describe(shop)) + "\n\nChange one with /settings NAME VALUE")
+        return
+    if len(args) < 2:
+        await _reply(update, "Usage: /settings NAME VALUE, e.g. /settings return_window_days 30")
+        return
+    try:
+        shop = await asyncio.to_thread(
+            save_shop_setting, bot_settings.db_path, args[0], " ".join(args[1:])
+        )
+    except FactError as error:
+        await _reply(update, escape(str(error)))
+        return
+    context.bot_data["shop"] = shop
+    await _reply(update, f"{escape(args[0])} is now {escape(' '.join(args[1:]))}.")

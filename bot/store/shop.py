@@ -1,0 +1,55 @@
+"""The shop's settings (name, signature, return window, ...), kept in the evidence log file."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from bot.replies.facts import FactError, Facts, ShopSettings, apply_assignments
+from bot.store.log import connection
+
+SHOP = "shop"
+EDITABLE = tuple(
+    field.name for field in dataclasses.fields(ShopSettings) if field.name != "seller_language"
+)
+
+
+def load_shop_settings(path: Path) -> ShopSettings:
+    """The defaults, overridden by whatever the sellers have set."""
+    if not path.exists():
+        return ShopSettings()
+    with connection(path) as db:
+        if "seller_settings" not in db.table_names():
+            return ShopSettings()
+        rows = db.execute(
+            "SELECT key, value FROM seller_settings WHERE seller_id = ? ORDER BY key", [SHOP]
+        ).fetchall()
+    _, settings = apply_assignments(
+        Facts(), ShopSettings(), [f"{key}={value}" for key, value in rows if key in EDITABLE]
+    )
+    return settings
+
+
+def save_shop_setting(path: Path, key: str, value: str) -> ShopSettings:
+    """Validate and store one setting; returns the settings now in force."""
+    if key not in EDITABLE:
+        raise FactError(f"unknown setting {key!r} (choose: {', '.join(EDITABLE)})")
+    current = load_shop_settings(path)
+    apply_assignments(Facts(), current, [f"{key}={value}"])
+    with connection(path, writable=True) as db:
+        db.execute(
+            "INSERT INTO seller_settings (seller_id, key, value) VALUES (?, ?, ?) "
+            "ON CONFLICT(seller_id, key) DO UPDATE SET value = excluded.value",
+            [SHOP, key, value],
+        )
+    return load_shop_settings(path)
+
+
+def describe(settings: ShopSettings) -> str:
+    lines = []
+    for name in EDITABLE:
+        value = getattr(settings, name)
+        if hasattr(value, "value") and hasattr(value, "currency"):
+            value = f"{value.value} {value.currency or ''}".strip()
+        lines.append(f"{name}: {value if value not in ('', None) else '-'}")
+    return "\n".join(lines)
