@@ -224,6 +224,8 @@ def build_application(
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
     max_retries: int = 3,
+    rate_limited: bool = True,
+    concurrent_updates: int = 16,
 ) -> Application:
     builder = (
         ApplicationBuilder()
@@ -231,10 +233,12 @@ def build_application(
         .base_url(settings.base_url)
         .base_file_url(settings.base_file_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
-        .rate_limiter(AIORateLimiter(max_retries=max_retries))
+        .concurrent_updates(concurrent_updates)
         .post_init(set_commands)
         .post_shutdown(_close_log)
     )
+    if rate_limited:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=max_retries))
     if request is not None:
         builder = builder.request(request)
     if get_updates_request is not None:

@@ -46,7 +46,10 @@ async def seller_language(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     """The seller's chosen language, else their Telegram language, else English."""
     settings: BotSettings = context.bot_data["settings"]
     user = update.effective_user
-    chosen = await asyncio.to_thread(get_setting, settings.db_path, user.id, "language")
+    known: dict[int, str | None] = context.bot_data.setdefault("seller_languages", {})
+    if user.id not in known:
+        known[user.id] = await asyncio.to_thread(get_setting, settings.db_path, user.id, "language")
+    chosen = known[user.id]
     if chosen in LANGUAGES:
         return chosen
     base = (user.language_code or "en").split("-")[0].lower()
@@ -80,6 +83,7 @@ async def lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await asyncio.to_thread(
         set_setting, settings.db_path, update.effective_user.id, "language", args[0]
     )
+    context.bot_data.setdefault("seller_languages", {})[update.effective_user.id] = args[0]
     await _reply(update, f"Your language is now {args[0]}.")
 
 
