@@ -238,3 +238,22 @@ def test_shop_settings_are_shown_changed_and_used(api, tmp_path, analyzer):
     assert "unknown setting 'colour'" in texts[4]
     assert "within 30 days" in texts[5]
     assert "Lotus &lt;Home&gt; &amp; Co" in texts[5]
+
+
+def test_photos_stickers_and_voice_get_an_explanation(api, tmp_path, analyzer):
+    def scenario(api):
+        for kind, payload in (
+            ("photo", [{"file_id": "p", "file_unique_id": "p1", "width": 1, "height": 1}]),
+            ("sticker", {"file_id": "s", "file_unique_id": "s1", "width": 1, "height": 1,
+                         "is_animated": False, "is_video": False, "type": "regular"}),
+            ("voice", {"file_id": "v", "file_unique_id": "v1", "duration": 2}),
+        ):  # fmt: skip
+            message = api.message(SELLER, "")
+            del message["text"]
+            message[kind] = payload
+            api.push({"message": message})
+        api.wait_for("sendMessage", 3)
+
+    assert run_bot(api, tmp_path / "bot.db", scenario) == []
+    replies = {call.params["text"] for call in api.wait_for("sendMessage", 3)}
+    assert replies == {"I can read text only: please paste or forward the buyer's message as text."}
