@@ -153,6 +153,14 @@ class FakeBotApi:
             return message
         return True
 
+    def _control(self, action: str, params: dict[str, Any]) -> dict[str, Any]:
+        """For a driver in another process: queue seller texts, count the bot's calls."""
+        if action == "texts":
+            for text in params["texts"]:
+                self.text(int(params["user_id"]), text)
+            return {"ok": True}
+        return {"count": sum(call.method == params.get("method") for call in self.calls)}
+
     def _get_updates(self, offset: int, timeout: float) -> list[dict[str, Any]]:
         deadline = time.monotonic() + timeout
         with self._lock:
@@ -175,6 +183,9 @@ class FakeBotApi:
             def do_POST(self) -> None:
                 _, _, method = self.path.rpartition("/")
                 params, files = self._read()
+                if self.path.startswith("/_control/"):
+                    self._send(200, api._control(method, params))
+                    return
                 failures = api._failures.get(method)
                 if failures:
                     status, parameters = failures.pop(0)
@@ -237,3 +248,9 @@ def _decode(value: Any) -> Any:
         except json.JSONDecodeError:
             return value
     return value
+
+
+if __name__ == "__main__":
+    server = FakeBotApi().start()
+    print(server.url, flush=True)
+    server._thread.join()
