@@ -199,10 +199,22 @@ def test_facts_found_by_the_analysis_fill_the_draft(analyzer):
 def test_pybabel_finds_every_catalog_up_to_date(tmp_path):
     import shutil
 
-    from babel.messages.frontend import CommandLineInterface
+    from babel.messages.frontend import BaseError, CommandLineInterface
 
     copy = tmp_path / "locales"
     shutil.copytree(locales_dir(), copy)
-    CommandLineInterface().run(
-        ["pybabel", "-q", "update", "--check", "-i", str(copy / "messages.pot"), "-d", str(copy)]
-    )
+    try:
+        CommandLineInterface().run(
+            [
+                "pybabel",
+                "-q",
+                "update",
+                "--check",
+                "-i",
+                str(copy / "messages.pot"),
+                "-d",
+                str(copy),
+            ]
+        )
+    except BaseError as error:
+        pytest.fail(f"pybabel update --check: {error}")
