@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from dataclasses import replace
 
 from telegram import BotCommand, Update
 from telegram.constants import ParseMode
@@ -26,6 +26,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot.analysis import Draft
 from bot.assistant import analyzer_with, draft
 from bot.config import BotSettings
 from bot.nlp.analyzer import EmptyMessageError
@@ -35,7 +36,7 @@ from bot.store.log import Entry, EvidenceLog
 from bot.store.shop import load_shop_settings
 from bot.tg import commands
 from bot.tg.card import CardState, card_keyboard, card_text
-from bot.tg.commands import NOT_A_SELLER, seller_language
+from bot.tg.commands import NOT_A_SELLER, is_seller, seller_language, sellers_only
 from bot.tg.text import split_message
 
 log = logging.getLogger(__name__)
@@ -66,43 +67,40 @@ HELP = (
 UNREADABLE = "I can read text only: please paste or forward the buyer's message as text."
 
 
-def is_seller(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    user = update.effective_user
-    return user is not None and user.id in context.bot_data["settings"].seller_ids
-
-
+@sellers_only
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if not is_seller(update, context):
-        await update.effective_message.reply_text(NOT_A_SELLER)
-        return
     await update.effective_message.reply_text(f"Hello! {HELP}")
 
 
+@sellers_only
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if not is_seller(update, context):
-        await update.effective_message.reply_text(NOT_A_SELLER)
-        return
     await update.effective_message.reply_text(HELP)
 
 
-def _render(state: CardState, shop: ShopSettings) -> tuple[str, Any]:
-    facts = Facts.from_analysis(state.analysis)
-    reply = draft(
+@sellers_only
+async def unknown(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await update.effective_message.reply_text("Unknown command. " + HELP)
+
+
+@sellers_only
+async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await update.effective_message.reply_text(UNREADABLE)
+
+
+def _draft(state: CardState, shop: ShopSettings) -> Draft:
+    return draft(
         state.scenario,
         state.language,
-        facts=facts,
+        facts=Facts.from_analysis(state.analysis),
         settings=shop,
         resolution=state.resolution,
         seller_language=state.seller_language,
     )
-    return card_text(state, reply), card_keyboard(state)
 
 
+@sellers_only
 async def buyer_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
-    if not is_seller(update, context):
-        await message.reply_text(NOT_A_SELLER)
-        return
     try:
         analysis = context.bot_data["analyzer"].analyse(message.text or "")
     except EmptyMessageError:
@@ -116,26 +114,11 @@ async def buyer_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         seller_language=await seller_language(update, context),
         source=f"assistant:{message.chat_id}:{message.message_id}",
     ).with_scenario(analysis.scenario)
-    text, keyboard = _render(state, context.bot_data["shop"])
-    pieces = split_message(text)
+    pieces = split_message(card_text(state, _draft(state, context.bot_data["shop"])))
     for piece in pieces[:-1]:
         await message.reply_text(piece)
-    sent = await message.reply_text(pieces[-1], reply_markup=keyboard)
+    sent = await message.reply_text(pieces[-1], reply_markup=card_keyboard(state))
     context.chat_data.setdefault("cards", {})[sent.message_id] = state
-
-
-async def unknown(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if not is_seller(update, context):
-        await update.effective_message.reply_text(NOT_A_SELLER)
-        return
-    await update.effective_message.reply_text("Unknown command. " + HELP)
-
-
-async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if not is_seller(update, context):
-        await update.effective_message.reply_text(NOT_A_SELLER)
-        return
-    await update.effective_message.reply_text(UNREADABLE)
 
 
 async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -149,7 +132,6 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer("This card has expired: paste the message again.")
         return
     kind, _, value = (query.data or "").partition(":")
-    shop: ShopSettings = context.bot_data["shop"]
     if kind == "s":
         state = state.with_scenario(value)
         settings: BotSettings = context.bot_data["settings"]
@@ -163,36 +145,31 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             dispute_risk=state.analysis.dispute_risk,
         )
     elif kind == "l":
-        state = CardState(**{**_fields(state), "language": value})
+        state = replace(state, language=value)
     elif kind == "r":
-        state = CardState(**{**_fields(state), "resolution": value})
-    elif kind == "log" and not state.logged:
-        await _log_as_sent(context, update, state, shop)
-        state = CardState(**{**_fields(state), "logged": True})
+        state = replace(state, resolution=value)
+    reply = _draft(state, context.bot_data["shop"])
+    if kind == "log" and not state.logged:
+        chat_id = str(update.effective_chat.id) if update.effective_chat else None
+        await _log_as_sent(context.bot_data["log"], state, reply, chat_id)
+        state = replace(state, logged=True)
     cards[query.message.message_id] = state
-    text, keyboard = _render(state, shop)
-    await query.edit_message_text(split_message(text)[-1], reply_markup=keyboard)
+    await query.edit_message_text(
+        split_message(card_text(state, reply))[-1], reply_markup=card_keyboard(state)
+    )
     await query.answer()
 
 
-def _fields(state: CardState) -> dict[str, Any]:
-    return {name: getattr(state, name) for name in state.__dataclass_fields__}
-
-
 async def _log_as_sent(
-    context: ContextTypes.DEFAULT_TYPE, update: Update, state: CardState, shop: ShopSettings
+    evidence: EvidenceLog, state: CardState, reply: Draft, chat_id: str | None
 ) -> None:
-    evidence: EvidenceLog = context.bot_data["log"]
+    """The buyer's message and the reply, logged once per source message."""
     analysis = state.analysis
-    facts = Facts.from_analysis(analysis)
-    reply = draft(
-        state.scenario, state.language, facts=facts, settings=shop, resolution=state.resolution
-    )
-    chat_id = str(update.effective_chat.id) if update.effective_chat else None
+    order_id = Facts.from_analysis(analysis).order_id
     await evidence.append_async(
         Entry(
             direction="in", channel="assistant", text=analysis.text, chat_id=chat_id,
-            order_id=facts.order_id, scenario=state.scenario, language=analysis.language,
+            order_id=order_id, scenario=state.scenario, language=analysis.language,
             confidence=round(analysis.confidence, 4), dispute_risk=analysis.dispute_risk,
             source_id=state.source,
         )
@@ -200,7 +177,7 @@ async def _log_as_sent(
     await evidence.append_async(
         Entry(
             direction="out", channel="assistant", text=reply.text, chat_id=chat_id,
-            order_id=facts.order_id, scenario=state.scenario, language=reply.language,
+            order_id=order_id, scenario=state.scenario, language=reply.language,
             template=reply.template, resolution=reply.resolution, source_id=f"{state.source}:reply",
         )
     )  # fmt: skip

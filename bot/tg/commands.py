@@ -32,7 +32,7 @@ from bot.tg.text import escape, split_message
 NOT_A_SELLER = "Sorry, this assistant is only for the shop's sellers."
 
 
-def _is_seller(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+def is_seller(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     user = update.effective_user
     return user is not None and user.id in context.bot_data["settings"].seller_ids
 
@@ -61,7 +61,7 @@ Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
 
 def sellers_only(handler: Handler) -> Handler:
     async def guarded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if not _is_seller(update, context):
+        if not is_seller(update, context):
             await update.effective_message.reply_text(NOT_A_SELLER)
             return
         await handler(update, context)
