@@ -7,6 +7,8 @@ makes, and can answer a method with 429 + retry_after or a 5xx to test retries.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import itertools
 import json
 import threading
@@ -14,7 +16,7 @@ import time
 from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -31,28 +33,49 @@ class Call:
 
 
 class FakeBotApi:
+    """The server runs on its own asyncio loop in a thread; tests drive it from theirs."""
+
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
         self._failures: dict[str, list[tuple[int, dict[str, Any]]]] = {}
-        self._lock = threading.Condition()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._lock = threading.Lock()
+        self._loop = asyncio.new_event_loop()
+        self._arrived = asyncio.Event()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+        self._server: asyncio.Server | None = None
+        self._writers: set[asyncio.StreamWriter] = set()
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
+        assert self._server is not None, "start() the server first"
+        host, port = self._server.sockets[0].getsockname()[:2]
         return f"http://{host}:{port}"
 
     def start(self) -> FakeBotApi:
         self._thread.start()
+        self._server = asyncio.run_coroutine_threadsafe(
+            asyncio.start_server(self._connection, "127.0.0.1", 0, backlog=256), self._loop
+        ).result()
         return self
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        async def close() -> None:
+            assert self._server is not None
+            self._server.close()
+            for writer in self._writers:
+                writer.close()
+            await self._server.wait_closed()
+
+        asyncio.run_coroutine_threadsafe(close(), self._loop).result(timeout=10)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=10)
+        self._loop.close()
+
+    def serve_forever(self) -> None:
+        self._thread.join()
 
     # --- driving the bot -------------------------------------------------------------
 
@@ -60,8 +83,12 @@ class FakeBotApi:
         with self._lock:
             update_id = next(self._update_ids)
             self._updates.append({"update_id": update_id, **update})
-            self._lock.notify_all()
-            return update_id
+        self._loop.call_soon_threadsafe(self._wake_pollers)
+        return update_id
+
+    def _wake_pollers(self) -> None:
+        self._arrived.set()
+        self._arrived = asyncio.Event()
 
     def text(
         self, user_id: int, text: str, *, language_code: str = "en", first_name: str = "Ann"
@@ -126,10 +153,6 @@ class FakeBotApi:
                 "can_read_all_group_messages": False,
                 "supports_inline_queries": False,
             }
-        if method == "getUpdates":
-            return self._get_updates(
-                int(params.get("offset") or 0), float(params.get("timeout") or 0)
-            )
         if method in {"sendMessage", "editMessageText", "sendDocument"}:
             chat_id = int(params.get("chat_id") or 0)
             message = {
@@ -161,82 +184,110 @@ class FakeBotApi:
             return {"ok": True}
         return {"count": sum(call.method == params.get("method") for call in self.calls)}
 
-    def _get_updates(self, offset: int, timeout: float) -> list[dict[str, Any]]:
+    async def _get_updates(self, offset: int, timeout: float) -> list[dict[str, Any]]:
         deadline = time.monotonic() + timeout
-        with self._lock:
-            while True:
-                ready = [u for u in self._updates if u["update_id"] >= offset]
-                remaining = deadline - time.monotonic()
-                if ready or remaining <= 0:
-                    return ready
-                self._lock.wait(min(remaining, 0.05))
+        while True:
+            arrived = self._arrived
+            with self._lock:
+                self._updates = [u for u in self._updates if u["update_id"] >= offset]
+                ready = list(self._updates)
+            remaining = deadline - time.monotonic()
+            if ready or remaining <= 0:
+                return ready
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(arrived.wait(), remaining)
 
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
-        api = self
+    # --- HTTP/1.1 on asyncio streams -----------------------------------------------------
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: object) -> None:
-                return
-
-            def do_POST(self) -> None:
-                _, _, method = self.path.rpartition("/")
-                params, files = self._read()
-                if self.path.startswith("/_control/"):
-                    self._send(200, api._control(method, params))
-                    return
-                failures = api._failures.get(method)
-                if failures:
-                    status, parameters = failures.pop(0)
-                    body = {"ok": False, "error_code": status, "description": "planned failure"}
-                    if parameters:
-                        body["parameters"] = parameters
-                    api.calls.append(Call(method, params, files, result=body))
-                    self._send(status, body)
-                    return
-                result = api._answer(method, params)
-                if method != "getUpdates":
-                    api.calls.append(Call(method, params, files, result=result))
-                self._send(200, {"ok": True, "result": result})
-
-            do_GET = do_POST
-
-            def _read(self) -> tuple[dict[str, Any], dict[str, bytes]]:
-                length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length) if length else b""
-                kind = self.headers.get("Content-Type", "")
-                params: dict[str, Any] = {}
-                files: dict[str, bytes] = {}
-                if kind.startswith("application/json"):
-                    params = json.loads(raw or b"{}")
-                elif kind.startswith("multipart/form-data"):
-                    whole = BytesParser(policy=HTTP).parsebytes(
-                        b"Content-Type: " + kind.encode() + b"\r\n\r\n" + raw
-                    )
-                    for part in whole.iter_parts():
-                        name = part.get_param("name", header="content-disposition")
-                        payload = part.get_payload(decode=True) or b""
-                        if part.get_filename():
-                            files[name] = payload
-                        else:
-                            params[name] = _decode(payload)
-                else:
-                    params = {key: _decode(value) for key, value in parse_qsl(raw.decode())}
-                return params, files
-
-            def _send(self, status: int, body: dict[str, Any]) -> None:
+    async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        """Serve one keep-alive connection: requests are answered in order, as HTTP/1.1 asks."""
+        self._writers.add(writer)
+        try:
+            while request := await _read_request(reader):
+                path, headers, raw = request
+                status, body = await self._dispatch(path, headers, raw)
                 data = json.dumps(body).encode()
-                try:
-                    self.send_response(status)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(data)))
-                    self.end_headers()
-                    self.wfile.write(data)
-                except (BrokenPipeError, ConnectionResetError):
-                    return  # the bot stopped polling and hung up
+                writer.write(
+                    f"HTTP/1.1 {status} {HTTPStatus(status).phrase}\r\n"
+                    f"Content-Type: application/json\r\nContent-Length: {len(data)}\r\n\r\n"
+                    .encode() + data
+                )  # fmt: skip
+                await writer.drain()
+                if headers.get("connection", "").lower() == "close":
+                    break
+        except (ConnectionError, asyncio.IncompleteReadError):
+            pass  # the bot stopped polling and hung up
+        finally:
+            self._writers.discard(writer)
+            writer.close()
 
-        return Handler
+    async def _dispatch(
+        self, path: str, headers: dict[str, str], raw: bytes
+    ) -> tuple[int, dict[str, Any]]:
+        _, _, method = path.partition("?")[0].rpartition("/")
+        params, files = _parse_body(headers.get("content-type", ""), raw)
+        if path.startswith("/_control/"):
+            return 200, self._control(method, params)
+        failures = self._failures.get(method)
+        if failures:
+            status, parameters = failures.pop(0)
+            body: dict[str, Any] = {
+                "ok": False,
+                "error_code": status,
+                "description": "planned failure",
+            }
+            if parameters:
+                body["parameters"] = parameters
+            self.calls.append(Call(method, params, files, result=body))
+            return status, body
+        if method == "getUpdates":
+            result = await self._get_updates(
+                int(params.get("offset") or 0), float(params.get("timeout") or 0)
+            )
+        else:
+            result = self._answer(method, params)
+            self.calls.append(Call(method, params, files, result=result))
+        return 200, {"ok": True, "result": result}
+
+
+async def _read_request(reader: asyncio.StreamReader) -> tuple[str, dict[str, str], bytes] | None:
+    line = await reader.readline()
+    if not line.strip():
+        return None
+    _, path, _ = line.decode("latin-1").split(" ", 2)
+    headers: dict[str, str] = {}
+    while (header := await reader.readline()) not in (b"\r\n", b"\n", b""):
+        name, _, value = header.decode("latin-1").partition(":")
+        headers[name.strip().lower()] = value.strip()
+    if headers.get("transfer-encoding", "").lower() == "chunked":
+        chunks = []
+        while size := int((await reader.readline()).split(b";")[0], 16):
+            chunks.append(await reader.readexactly(size))
+            await reader.readline()
+        await reader.readline()
+        return path, headers, b"".join(chunks)
+    return path, headers, await reader.readexactly(int(headers.get("content-length") or 0))
+
+
+def _parse_body(kind: str, raw: bytes) -> tuple[dict[str, Any], dict[str, bytes]]:
+    params: dict[str, Any] = {}
+    files: dict[str, bytes] = {}
+    if kind.startswith("application/json"):
+        params = json.loads(raw or b"{}")
+    elif kind.startswith("multipart/form-data"):
+        whole = BytesParser(policy=HTTP).parsebytes(
+            b"Content-Type: " + kind.encode() + b"\r\n\r\n" + raw
+        )
+        for part in whole.iter_parts():
+            name = part.get_param("name", header="content-disposition")
+            payload = part.get_payload(decode=True) or b""
+            if part.get_filename():
+                files[name] = payload
+            else:
+                params[name] = _decode(payload)
+    else:
+        params = {key: _decode(value) for key, value in parse_qsl(raw.decode())}
+    return params, files
 
 
 def _decode(value: Any) -> Any:
@@ -253,4 +304,4 @@ def _decode(value: Any) -> Any:
 if __name__ == "__main__":
     server = FakeBotApi().start()
     print(server.url, flush=True)
-    server._thread.join()
+    server.serve_forever()
