@@ -7,11 +7,11 @@ import pytest
 
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
-from telegram.request import HTTPXRequest
 
 from bot.config import BotSettings
 from bot.store.verify import verify
 from bot.tg.app import build_application, set_commands
+from bot.tg.request import AiohttpRequest
 from tests.fake_bot_api import TOKEN, FakeBotApi
 
 SELLER = 4242
@@ -35,8 +35,8 @@ def run_bot(api: FakeBotApi, db_path, scenario) -> list[BaseException]:
     async def main() -> None:
         application = build_application(
             settings,
-            request=HTTPXRequest(httpx_kwargs={"trust_env": False}),
-            get_updates_request=HTTPXRequest(httpx_kwargs={"trust_env": False}),
+            request=AiohttpRequest(trust_env=False),
+            get_updates_request=AiohttpRequest(connection_pool_size=1, trust_env=False),
         )
 
         async def record(update, context):
