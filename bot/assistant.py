@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from functools import cache
 
-from bot.analysis import Analysis, Draft
+from bot.analysis import Amount, Analysis, Draft
 from bot.nlp.analyzer import Analyzer
 from bot.nlp.cache import load_or_train
 from bot.nlp.dataset import Example
 from bot.nlp.lexicon import Lexicon
 from bot.replies.facts import Facts, ShopSettings
-from bot.replies.registry import template
+from bot.replies.registry import TEMPLATES, template
 from bot.replies.render import Renderer
+from bot.scenarios import LANGUAGES
 
 CORRECTION_WEIGHT = 10
 """A seller's correction counts as much as ten ordinary training messages: it is about
@@ -71,3 +74,24 @@ def draft(
         else renderer.render(template_id, seller_language, facts, settings, chosen)
     )
     return Draft(template_id, chosen, language, text, seller_language, seller_text)
+
+
+def warm_up(analyzer: Analyzer) -> None:
+    """Runs the model once and renders every template in every language.
+
+    Jinja compiles a template and Babel loads a locale's data on first use, several
+    milliseconds each, so without this the first buyers after a restart wait far longer
+    than the rest (bench/bot_speed.py).
+    """
+    analyzer.analyse_many(["hello", "order 123456789 refund $5"])
+    facts = Facts(
+        buyer_name="A",
+        order_id="1",
+        amount=Amount(Decimal(1), "USD"),
+        ship_date=date(2026, 1, 1),
+        back_at=datetime(2026, 1, 1, 9, tzinfo=UTC),
+    )
+    for template_id, spec in TEMPLATES.items():
+        for language in LANGUAGES:
+            for resolution in spec.resolutions:
+                draft(template_id, language, facts=facts, resolution=resolution.name)

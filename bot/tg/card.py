@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -56,27 +57,43 @@ def card_text(state: CardState, reply: Draft) -> str:
 
 
 def card_keyboard(state: CardState) -> InlineKeyboardMarkup:
-    alternatives = [
-        InlineKeyboardButton(alt.scenario, callback_data=callback_data("s", alt.scenario))
-        for alt in state.analysis.alternatives[:3]
-        if alt.scenario != state.scenario
+    return _keyboard(
+        state.analysis.scenario,
+        tuple(alt.scenario for alt in state.analysis.alternatives[:3]),
+        scenario=state.scenario,
+        language=state.language,
+        resolution=state.resolution,
+        logged=state.logged,
+    )
+
+
+@lru_cache(maxsize=4096)
+def _keyboard(
+    original: str,
+    alternatives: tuple[str, ...],
+    *,
+    scenario: str,
+    language: str,
+    resolution: str,
+    logged: bool,
+) -> InlineKeyboardMarkup:
+    """Built once per distinct card; python-telegram-bot's markup objects are immutable."""
+    others = [alt for alt in alternatives if alt != scenario]
+    if scenario != original:
+        others.insert(0, original)
+    rows = [
+        [InlineKeyboardButton(alt, callback_data=callback_data("s", alt)) for alt in others],
+        [
+            InlineKeyboardButton(other, callback_data=callback_data("l", other))
+            for other in LANGUAGES
+            if other != language
+        ],
+        [
+            InlineKeyboardButton(r.name, callback_data=callback_data("r", r.name))
+            for r in template(scenario).resolutions
+            if r.name != resolution
+        ],
     ]
-    if state.scenario != state.analysis.scenario:
-        original = state.analysis.scenario
-        alternatives.insert(
-            0, InlineKeyboardButton(original, callback_data=callback_data("s", original))
-        )
-    languages = [
-        InlineKeyboardButton(language, callback_data=callback_data("l", language))
-        for language in LANGUAGES
-        if language != state.language
-    ]
-    resolutions = [
-        InlineKeyboardButton(r.name, callback_data=callback_data("r", r.name))
-        for r in template(state.scenario).resolutions
-        if r.name != state.resolution
-    ]
-    rows = [alternatives, languages, resolutions]
-    if not state.logged:
+    if not logged:
         rows.append([InlineKeyboardButton("Log as sent", callback_data=callback_data("log"))])
     return InlineKeyboardMarkup([row for row in rows if row])
