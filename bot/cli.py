@@ -331,7 +331,6 @@ def run(webhook_url: str | None, listen: str, port: int) -> None:
     from bot.tg.app import run as run_bot
 
     logging.getLogger("telegram").setLevel(logging.WARNING)
-    logging.getLogger("httpx").setLevel(logging.WARNING)
     run_bot(settings, webhook_url, listen, port)
 
 

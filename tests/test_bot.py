@@ -2,6 +2,9 @@
 
 import asyncio
 import os
+import signal
+import subprocess
+import sys
 
 import pytest
 
@@ -9,9 +12,12 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 
 from bot.config import BotSettings
+from bot.replies.facts import ShopSettings
 from bot.store.verify import verify
-from bot.tg.app import build_application, set_commands
+from bot.tg.app import _draft, build_application, set_commands
+from bot.tg.card import CardState, card_text
 from bot.tg.request import AiohttpRequest
+from bot.tg.text import split_message
 from tests.fake_bot_api import TOKEN, FakeBotApi
 
 SELLER = 4242
@@ -93,6 +99,54 @@ def test_seller_gets_a_card_and_buttons_edit_it_and_log_it(api, tmp_path, analyz
     assert run_bot(api, db, scenario) == []
     verdict = verify(db)
     assert (verdict.ok, verdict.rows) == (True, 2)
+
+
+def _orders_message(analyzer, pieces_in_english: int, pieces_in_chinese: int) -> str:
+    """A buyer listing so many orders that the card needs the given numbers of messages."""
+    for count in range(100, 300, 2):
+        text = "refund these orders please: " + " ".join(
+            str(8123456789012345 + n * 7919) for n in range(count)
+        )
+        analysis = analyzer.analyse(text)
+        sizes = []
+        for language in ("en", "zh"):
+            state = CardState(analysis, analysis.scenario, language, "", "en").with_scenario(
+                analysis.scenario
+            )
+            sizes.append(len(split_message(card_text(state, _draft(state, ShopSettings())))))
+        if sizes == [pieces_in_english, pieces_in_chinese]:
+            return text
+    raise AssertionError("no message of that shape")
+
+
+def test_a_long_card_is_split_and_its_buttons_update_every_part(api, tmp_path, analyzer):
+    same = _orders_message(analyzer, 3, 3)
+    grows = _orders_message(analyzer, 1, 2)
+
+    def scenario(api):
+        api.text(SELLER, same)
+        parts = api.wait_for("sendMessage", 3)
+        assert [bool(call.params.get("reply_markup")) for call in parts] == [False, False, True]
+        assert all(len(call.params["text"]) <= 4096 for call in parts)
+        api.press(SELLER, parts[-1].result, "l:zh")
+        edits = api.wait_for("editMessageText")
+        assert [call.params["message_id"] for call in edits] == [parts[-1].result["message_id"]]
+        assert "Reply (Chinese)" in edits[0].params["text"]
+
+        api.text(SELLER, grows)
+        card = api.wait_for("sendMessage", 4)[3]
+        api.press(SELLER, card.result, "l:zh")
+        deleted = api.wait_for("deleteMessage")
+        assert [call.params["message_id"] for call in deleted] == [card.result["message_id"]]
+        resent = api.wait_for("sendMessage", 6)[4:]
+        assert [bool(call.params.get("reply_markup")) for call in resent] == [False, True]
+        assert "Reply (Chinese)" in "".join(call.params["text"] for call in resent)
+        api.press(SELLER, resent[-1].result, "log")
+        logged = api.wait_for("editMessageText", 2)[-1]
+        assert logged.params["message_id"] == resent[-1].result["message_id"]
+        assert "Logged as sent" in logged.params["text"]
+
+    assert run_bot(api, tmp_path / "bot.db", scenario) == []
 
 
 def test_strangers_are_refused_politely(api, tmp_path, analyzer):
@@ -257,3 +311,39 @@ def test_photos_stickers_and_voice_get_an_explanation(api, tmp_path, analyzer):
     assert run_bot(api, tmp_path / "bot.db", scenario) == []
     replies = {call.params["text"] for call in api.wait_for("sendMessage", 3)}
     assert replies == {"I can read text only: please paste or forward the buyer's message as text."}
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+def test_replybot_run_stops_cleanly_on_a_signal(api, tmp_path, analyzer, stop):
+    db = tmp_path / "bot.db"
+    env = {key: value for key, value in os.environ.items() if "proxy" not in key.lower()}
+    env |= {
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_URL": api.url,
+        "SELLER_IDS": str(SELLER),
+        "REPLYBOT_DB": str(db),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "run"],
+        env=env,
+        cwd=tmp_path,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        api.wait_for("setMyCommands", 4, timeout=60)
+        api.text(SELLER, "where is my parcel, order 8123456789")
+        card = api.wait_for("sendMessage")[0]
+        api.press(SELLER, card.result, "log")
+        api.wait_for("answerCallbackQuery")
+        process.send_signal(stop)
+        _, stderr = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 0, stderr
+    assert "Traceback" not in stderr
+    assert stderr.strip().splitlines()[-1] == "replybot: stopped; the evidence log is closed"
+    verdict = verify(db)
+    assert (verdict.ok, verdict.rows) == (True, 2)

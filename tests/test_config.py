@@ -1,9 +1,13 @@
+import re
+
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.cli import main
 from bot.config import DEFAULT_API_URL, ConfigError, load_settings
-from bot.tg.text import callback_data, split_message
+from bot.tg.text import callback_data, escape, split_message
 
 TOKEN = "123456:ABCdefGhIJKlmNoPQRstuVWXyz0123456789"
 
@@ -53,6 +57,24 @@ def test_long_texts_are_split_on_lines_within_the_limit():
     assert all(len(piece) <= 1000 for piece in pieces)
     assert "\n".join(pieces) == text
     assert split_message("y" * 2500, limit=1000) == ["y" * 1000, "y" * 1000, "y" * 500]
+
+
+@settings(max_examples=200)
+@given(st.text(alphabet="ab &<>;\n", max_size=3000))
+def test_pieces_never_cut_an_html_entity(raw):
+    pieces = split_message(escape(raw), limit=100)
+    assert all(len(piece) <= 100 for piece in pieces)
+    assert all(piece.strip() for piece in pieces) or not raw.strip()
+    for piece in pieces:
+        assert re.fullmatch(r"([^&]|&(amp|lt|gt);)*", piece, re.DOTALL), piece
+
+
+def test_a_long_line_is_cut_at_a_space():
+    line = " ".join(f"{n:016d}" for n in range(300))
+    pieces = split_message(line, limit=1000)
+    assert all(len(piece) <= 1000 for piece in pieces)
+    assert all(piece.endswith(" ") for piece in pieces[:-1])
+    assert "".join(pieces) == line
 
 
 def test_callback_data_stays_within_64_bytes():

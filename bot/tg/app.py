@@ -11,7 +11,7 @@ import gc
 import logging
 from dataclasses import replace
 
-from telegram import BotCommand, Update
+from telegram import Bot, BotCommand, CallbackQuery, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -117,11 +117,23 @@ async def buyer_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         seller_language=await seller_language(update, context),
         source=f"assistant:{message.chat_id}:{message.message_id}",
     ).with_scenario(analysis.scenario)
-    pieces = split_message(card_text(state, _draft(state, context.bot_data["shop"])))
+    text = card_text(state, _draft(state, context.bot_data["shop"]))
+    await _send_card(context.bot, message.chat_id, state, text, context)
+
+
+async def _send_card(
+    bot: Bot, chat_id: int, state: CardState, text: str, context: ContextTypes.DEFAULT_TYPE
+) -> None:
+    """Sends a card, in several messages if it is too long for one; the last has the buttons."""
+    pieces = split_message(text)
+    earlier = []
     for piece in pieces[:-1]:
-        await message.reply_text(piece)
-    sent = await message.reply_text(pieces[-1], reply_markup=card_keyboard(state))
-    context.chat_data.setdefault("cards", {})[sent.message_id] = state
+        sent = await bot.send_message(chat_id, piece)
+        earlier.append((sent.message_id, piece))
+    sent = await bot.send_message(chat_id, pieces[-1], reply_markup=card_keyboard(state))
+    context.chat_data.setdefault("cards", {})[sent.message_id] = replace(
+        state, earlier_parts=tuple(earlier)
+    )
 
 
 async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -156,11 +168,31 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         chat_id = str(update.effective_chat.id) if update.effective_chat else None
         await _log_as_sent(context.bot_data["log"], state, reply, chat_id)
         state = replace(state, logged=True)
-    cards[query.message.message_id] = state
-    await query.edit_message_text(
-        split_message(card_text(state, reply))[-1], reply_markup=card_keyboard(state)
-    )
+    await _update_card(query, state, reply, context)
     await query.answer()
+
+
+async def _update_card(
+    query: CallbackQuery, state: CardState, reply: Draft, context: ContextTypes.DEFAULT_TYPE
+) -> None:
+    """Edits the card in place, or sends it again when it now needs more or fewer messages."""
+    cards: dict[int, CardState] = context.chat_data["cards"]
+    message = query.message
+    text = card_text(state, reply)
+    pieces = split_message(text)
+    if len(pieces) - 1 != len(state.earlier_parts):
+        del cards[message.message_id]
+        for message_id in [part for part, _ in state.earlier_parts] + [message.message_id]:
+            await context.bot.delete_message(message.chat.id, message_id)
+        await _send_card(context.bot, message.chat.id, state, text, context)
+        return
+    earlier = []
+    for (message_id, before), now in zip(state.earlier_parts, pieces, strict=False):
+        if now != before:
+            await context.bot.edit_message_text(now, message.chat.id, message_id)
+        earlier.append((message_id, now))
+    cards[message.message_id] = replace(state, earlier_parts=tuple(earlier))
+    await query.edit_message_text(pieces[-1], reply_markup=card_keyboard(state))
 
 
 async def _log_as_sent(
@@ -221,7 +253,7 @@ def build_application(
         .base_file_url(settings.base_file_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .concurrent_updates(concurrent_updates)
-        .post_init(set_commands)
+        .post_init(_started)
         .post_shutdown(_close_log)
     )
     if rate_limited:
@@ -264,8 +296,14 @@ def build_application(
     return application
 
 
+async def _started(application: Application) -> None:
+    await set_commands(application)
+    log.info("@%s is running; stop it with Ctrl+C", application.bot.username)
+
+
 async def _close_log(application: Application) -> None:
     application.bot_data["log"].close()
+    log.info("stopped; the evidence log is closed")
 
 
 def run(settings: BotSettings, webhook_url: str | None, listen: str, port: int) -> None:

@@ -26,6 +26,9 @@ class CardState:
     source: str = ""
     """Where the buyer's message came from (chat and message id), so it is logged once."""
     logged: bool = False
+    earlier_parts: tuple[tuple[int, str], ...] = ()
+    """Message id and text of each part before the one with the buttons, for a card too
+    long for one message."""
 
     def with_scenario(self, scenario: str) -> CardState:
         return replace(self, scenario=scenario, resolution=template(scenario).default_resolution)
