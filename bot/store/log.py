@@ -54,7 +54,8 @@ class Entry:
     direction: Direction
     channel: Channel
     text: str
-    kind: Literal["message", "case"] = "message"
+    kind: Literal["message", "edit", "deletion", "case"] = "message"
+    """An edit or a deletion is logged as a row of its own; the original row stays."""
     chat_id: str | None = None
     buyer_name: str | None = None
     order_id: str | None = None
@@ -64,6 +65,7 @@ class Entry:
     dispute_risk: bool | None = None
     template: str | None = None
     resolution: str | None = None
+    business_connection_id: str | None = None
     source_id: str | None = None
     """Identifies the message at its source (e.g. Telegram chat and message id): the same
     source message is logged once however often it is delivered."""

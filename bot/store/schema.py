@@ -92,5 +92,13 @@ def add_corrections(db: Database) -> None:
     )  # fmt: skip
 
 
+@migrations()
+def add_inbox(db: Database) -> None:
+    """Buyers who write through a seller's Telegram Business account are told apart by the
+    connection as well as the chat; settings for modes and hours live in seller_settings."""
+    db["messages"].add_column("business_connection_id", str)
+    db["messages"].create_index(["channel", "business_connection_id", "chat_id"])
+
+
 def migrate(db: Database) -> None:
     migrations.apply(db)
