@@ -61,7 +61,9 @@ def test_a_fresh_log_verifies_and_has_readable_types(filled):
     assert columns["id"] == "INTEGER"
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert {"order_id", "ts", "source_id"} <= {c for i in db["messages"].indexes for c in i.columns}
-    assert db["_sqlite_migrations"].count == 2
+    applied = [row["name"] for row in db["_sqlite_migrations"].rows]
+    assert applied == ["create_evidence_log", "add_corrections", "add_inbox"]
+    assert columns["business_connection_id"] == "TEXT"
     db.close()
 
 
