@@ -40,7 +40,8 @@ class FakeBotApi:
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
-        self._failures: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+        self._failures: dict[str, list[tuple[int, dict[str, Any], str]]] = {}
+        self.connections: dict[str, dict[str, Any]] = {}
         self._lock = threading.Lock()
         self._loop = asyncio.new_event_loop()
         self._arrived = asyncio.Event()
@@ -127,8 +128,59 @@ class FakeBotApi:
         }
         return self.push({"callback_query": query})
 
-    def fail_next(self, method: str, status: int, parameters: dict[str, Any] | None = None) -> None:
-        self._failures.setdefault(method, []).append((status, parameters or {}))
+    def fail_next(
+        self,
+        method: str,
+        status: int,
+        parameters: dict[str, Any] | None = None,
+        description: str = "planned failure",
+    ) -> None:
+        self._failures.setdefault(method, []).append((status, parameters or {}, description))
+
+    # --- Telegram Business -------------------------------------------------------------
+
+    def connect_business(
+        self, connection_id: str, owner_id: int, *, can_reply: bool = True, enabled: bool = True
+    ) -> int:
+        """The owner connects the bot to their business account (a business_connection update)."""
+        owner = {"id": owner_id, "is_bot": False, "first_name": "Owner", "language_code": "en"}
+        self.connections[connection_id] = {
+            "id": connection_id,
+            "user": owner,
+            "user_chat_id": owner_id,
+            "date": int(time.time()),
+            "rights": {"can_reply": can_reply},
+            "is_enabled": enabled,
+        }
+        return self.push({"business_connection": self.connections[connection_id]})
+
+    def business_message(
+        self,
+        connection_id: str,
+        chat_id: int,
+        text: str,
+        *,
+        sender_id: int | None = None,
+        language_code: str = "en",
+        first_name: str = "Buyer",
+    ) -> dict[str, Any]:
+        """A message in a business chat: from the buyer (`chat_id`) unless `sender_id` says."""
+        message = self.message(chat_id, text, language_code, first_name)
+        message["business_connection_id"] = connection_id
+        message.pop("entities", None)
+        if sender_id is not None:
+            message["from"] = {**message["from"], "id": sender_id, "first_name": "Owner"}
+        self.push({"business_message": message})
+        return message
+
+    def edit_business_message(self, message: dict[str, Any], text: str) -> int:
+        edited = {**message, "text": text, "edit_date": int(time.time()) + 1}
+        return self.push({"edited_business_message": edited})
+
+    def delete_business_messages(self, connection_id: str, chat_id: int, ids: list[int]) -> int:
+        chat = {"id": chat_id, "type": "private", "first_name": "Buyer"}
+        deleted = {"business_connection_id": connection_id, "chat": chat, "message_ids": ids}
+        return self.push({"deleted_business_messages": deleted})
 
     def wait_for(self, method: str, count: int = 1, timeout: float = 20) -> list[Call]:
         deadline = time.monotonic() + timeout
@@ -153,6 +205,8 @@ class FakeBotApi:
                 "can_read_all_group_messages": False,
                 "supports_inline_queries": False,
             }
+        if method == "getBusinessConnection":
+            return self.connections[params["business_connection_id"]]
         if method in {"sendMessage", "editMessageText", "sendDocument"}:
             chat_id = int(params.get("chat_id") or 0)
             message = {
@@ -167,6 +221,8 @@ class FakeBotApi:
                 message["text"] = params["text"]
             if "reply_markup" in params:
                 message["reply_markup"] = params["reply_markup"]
+            if "business_connection_id" in params:
+                message["business_connection_id"] = params["business_connection_id"]
             if method == "sendDocument":
                 message["document"] = {
                     "file_id": "f1",
@@ -230,11 +286,11 @@ class FakeBotApi:
             return 200, self._control(method, params)
         failures = self._failures.get(method)
         if failures:
-            status, parameters = failures.pop(0)
+            status, parameters, description = failures.pop(0)
             body: dict[str, Any] = {
                 "ok": False,
                 "error_code": status,
-                "description": "planned failure",
+                "description": description,
             }
             if parameters:
                 body["parameters"] = parameters

@@ -14,8 +14,8 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 from bot.config import BotSettings
 from bot.replies.facts import ShopSettings
 from bot.store.verify import verify
-from bot.tg.app import _draft, build_application, set_commands
-from bot.tg.card import CardState, card_text
+from bot.tg.app import build_application
+from bot.tg.card import CardState, card_text, draft_for
 from bot.tg.request import AiohttpRequest
 from bot.tg.text import split_message
 from tests.fake_bot_api import TOKEN, FakeBotApi
@@ -31,10 +31,10 @@ def api():
     server.stop()
 
 
-def run_bot(api: FakeBotApi, db_path, scenario) -> list[BaseException]:
+def run_bot(api: FakeBotApi, db_path, scenario, sellers=(SELLER,)) -> list[BaseException]:
     """Run the real Application against the fake server while `scenario(api)` drives it."""
     settings = BotSettings(
-        token=TOKEN, api_url=api.url, seller_ids=frozenset({SELLER}), db_path=db_path
+        token=TOKEN, api_url=api.url, seller_ids=frozenset(sellers), db_path=db_path
     )
     errors: list[BaseException] = []
 
@@ -50,7 +50,7 @@ def run_bot(api: FakeBotApi, db_path, scenario) -> list[BaseException]:
 
         application.add_error_handler(record)
         async with application:
-            await set_commands(application)
+            await application.post_init(application)
             await application.start()
             await application.updater.start_polling(poll_interval=0, timeout=1)
             try:
@@ -70,8 +70,14 @@ def test_commands_menus_and_start(api, tmp_path, analyzer):
         api.wait_for("sendMessage")
 
     assert run_bot(api, tmp_path / "bot.db", scenario) == []
-    menus = api.wait_for("setMyCommands", 4)
-    assert {call.params.get("language_code") for call in menus} == {None, "zh", "ko", "vi"}
+    menus = api.wait_for("setMyCommands", 8)
+    everyone = [call for call in menus if "scope" not in call.params]
+    sellers = [call for call in menus if call.params.get("scope")]
+    assert {call.params.get("language_code") for call in everyone} == {None, "zh", "ko", "vi"}
+    assert all([c["command"] for c in call.params["commands"]] == ["start"] for call in everyone)
+    assert {call.params.get("language_code") for call in sellers} == {None, "zh", "ko", "vi"}
+    assert all(call.params["scope"] == {"type": "chat", "chat_id": SELLER} for call in sellers)
+    assert all(len(call.params["commands"]) == 13 for call in sellers)
     assert "Paste or forward" in api.wait_for("sendMessage")[0].params["text"]
 
 
@@ -113,7 +119,7 @@ def _orders_message(analyzer, pieces_in_english: int, pieces_in_chinese: int) ->
             state = CardState(analysis, analysis.scenario, language, "", "en").with_scenario(
                 analysis.scenario
             )
-            sizes.append(len(split_message(card_text(state, _draft(state, ShopSettings())))))
+            sizes.append(len(split_message(card_text(state, draft_for(state, ShopSettings())))))
         if sizes == [pieces_in_english, pieces_in_chinese]:
             return text
     raise AssertionError("no message of that shape")
@@ -147,17 +153,6 @@ def test_a_long_card_is_split_and_its_buttons_update_every_part(api, tmp_path, a
         assert "Logged as sent" in logged.params["text"]
 
     assert run_bot(api, tmp_path / "bot.db", scenario) == []
-
-
-def test_strangers_are_refused_politely(api, tmp_path, analyzer):
-    def scenario(api):
-        api.text(STRANGER, "/start")
-        api.text(STRANGER, "where is my parcel")
-        api.wait_for("sendMessage", 2)
-
-    assert run_bot(api, tmp_path / "bot.db", scenario) == []
-    replies = [call.params["text"] for call in api.wait_for("sendMessage", 2)]
-    assert replies == ["Sorry, this assistant is only for the shop's sellers."] * 2
 
 
 def test_seller_commands(api, tmp_path, analyzer):
@@ -204,12 +199,14 @@ def test_seller_commands(api, tmp_path, analyzer):
 
 def test_strangers_cannot_use_seller_commands(api, tmp_path, analyzer):
     def scenario(api):
-        for command in ("/lang ko", "/draft price_drop", "/case 1", "/export", "/verify"):
+        for command in COMMANDS:
             api.text(STRANGER, command)
-        api.wait_for("sendMessage", 5)
+        api.wait_for("sendMessage", len(COMMANDS))
 
+    COMMANDS = ("/lang ko", "/draft price_drop", "/case 1", "/export", "/verify", "/peak on",
+                "/hours off", "/closed 2026-12-24", "/queue", "/settings shop_name X")  # fmt: skip
     assert run_bot(api, tmp_path / "bot.db", scenario) == []
-    replies = {call.params["text"] for call in api.wait_for("sendMessage", 5)}
+    replies = {call.params["text"] for call in api.wait_for("sendMessage", len(COMMANDS))}
     assert replies == {"Sorry, this assistant is only for the shop's sellers."}
     assert not [call for call in api.calls if call.method == "sendDocument"]
 

@@ -1,8 +1,9 @@
 """Reply templates, catalogs and rendering in every language."""
 
 import re
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from babel.messages.extract import extract_from_dir
@@ -50,7 +51,7 @@ def test_every_buyer_scenario_has_a_template_and_every_template_a_file():
     kinds = {spec.kind for spec in TEMPLATES.values()}
     assert kinds == {"scenario", "notice", "auto_reply"}
     assert sum(spec.kind == "notice" for spec in TEMPLATES.values()) == 6
-    assert sum(spec.kind == "auto_reply" for spec in TEMPLATES.values()) == 2
+    assert sum(spec.kind == "auto_reply" for spec in TEMPLATES.values()) == 3
     files = {path.stem for path in templates_dir().glob("*.j2")} - {"_common"}
     assert files == set(TEMPLATES)
 
@@ -77,7 +78,12 @@ def test_renders_with_full_and_minimal_facts(template_id, resolution, language):
         assert "Lotus Home" in text
     full = render(template_id, language, FULL, resolution)
     assert "Munirah" in full
-    if template_id not in {"stock_inquiry", "auto_reply_busy", "auto_reply_away"}:
+    if template_id not in {
+        "stock_inquiry",
+        "auto_reply_busy",
+        "auto_reply_away",
+        "auto_reply_welcome",
+    }:
         assert "8123456789012345" in full
     assert "8123456789012345" not in render(template_id, language, MINIMAL, resolution)
 
@@ -218,3 +224,23 @@ def test_pybabel_finds_every_catalog_up_to_date(tmp_path):
         )
     except BaseError as error:
         pytest.fail(f"pybabel update --check: {error}")
+
+
+@pytest.mark.parametrize(
+    ("language", "zone", "zone_name", "photos"),
+    [
+        ("en", "Asia/Shanghai", "China Standard Time", "send photos"),
+        ("zh", "Asia/Shanghai", "中国标准时间", "照片"),
+        ("ko", "Asia/Seoul", "대한민국 표준시", "사진"),
+        ("vi", "Asia/Ho_Chi_Minh", "Giờ Việt Nam", "ảnh"),
+    ],
+)
+def test_the_away_reply_names_the_time_zone_and_asks_what_helps(language, zone, zone_name, photos):
+    back = datetime(2026, 11, 24, 9, 30, tzinfo=ZoneInfo(zone))
+    text = render(
+        "auto_reply_away", language, Facts(back_at=back, scenario="damaged_item", buyer_name="An")
+    )
+    assert "9:30" in text
+    assert zone_name in text
+    assert photos in text
+    assert "24" in text

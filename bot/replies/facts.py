@@ -62,12 +62,19 @@ class ShopSettings:
     """Currency of amounts written without one."""
     working_hours: str = "09:00-18:00"
     timezone: str = "UTC"
+    auto_reply_cooldown_minutes: int = 30
+    """At most one auto-reply per buyer in this many minutes."""
     seller_language: str = "en"
 
     def __post_init__(self) -> None:
         if self.seller_language not in LANGUAGES:
             raise FactError(f"seller_language must be one of {', '.join(LANGUAGES)}")
-        for name in ("return_window_days", "processing_days", "wait_hours"):
+        for name in (
+            "return_window_days",
+            "processing_days",
+            "wait_hours",
+            "auto_reply_cooldown_minutes",
+        ):
             if getattr(self, name) < 0:
                 raise FactError(f"{name} cannot be negative")
         try:

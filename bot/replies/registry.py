@@ -138,7 +138,8 @@ TEMPLATES: Final[dict[str, TemplateSpec]] = {
             "auto_reply",
             R("busy", ("scenario", "wait_hours", "processing_days")),
         ),
-        _spec("auto_reply_away", "auto_reply", R("away", ("back_at",))),
+        _spec("auto_reply_away", "auto_reply", R("away", ("back_at", "scenario"))),
+        _spec("auto_reply_welcome", "auto_reply", R("welcome")),
     )
 }
 

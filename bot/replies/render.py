@@ -12,14 +12,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import cache, cached_property
 from io import BytesIO
 from pathlib import Path
 from typing import Any
 
 from babel import Locale
-from babel.dates import format_date, format_skeleton
+from babel.dates import format_date, format_skeleton, get_timezone_location, get_timezone_name
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency
@@ -76,6 +76,15 @@ def _environment(language: str, templates: Path, locales: Path) -> SandboxedEnvi
 @cache
 def _locale(language: str) -> Locale:
     return Locale.parse(language)
+
+
+def zone_name(moment: datetime, language: str) -> str:
+    """The time zone's name in the reader's language ("China Standard Time", "中国标准时间"),
+    or its place ("Vietnam Time") where CLDR has only an offset for the name."""
+    name = get_timezone_name(moment, width="long", locale=_locale(language))
+    if name.startswith("GMT"):
+        return get_timezone_location(moment, locale=_locale(language))
+    return name
 
 
 def format_money(amount: Amount, language: str, default_currency: str) -> str:
@@ -141,7 +150,12 @@ class Renderer:
         back_at = facts.back_at
         context |= {
             "back_day": back_at
-            and _Formatted(lambda: format_skeleton("MMMd", back_at, locale=_locale(language))),
+            and _Formatted(
+                lambda: format_skeleton(
+                    "MMMd", back_at, tzinfo=back_at.tzinfo, locale=_locale(language)
+                )
+            ),
+            "back_zone": back_at and _Formatted(lambda: zone_name(back_at, language)),
             "back_time": back_at
             and _Formatted(
                 lambda: format_skeleton(

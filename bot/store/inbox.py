@@ -221,11 +221,62 @@ def recent_replies(
     with connection(path) as db:
         rows = db.execute(
             "SELECT coalesce(business_connection_id, ''), chat_id, template, max(ts) FROM messages "
-            "WHERE direction = 'out' AND channel IN ('business', 'direct') AND ts >= ? "
-            "GROUP BY 1, 2, template LIKE 'auto_reply_%'",
+            "WHERE direction = 'out' AND kind = 'message' AND channel IN ('business', 'direct') "
+            "AND ts >= ? AND coalesce(template, '') != 'auto_reply_welcome' "
+            "GROUP BY 1, 2, template IN ('auto_reply_busy', 'auto_reply_away')",
             [cutoff],
         ).fetchall()
     for bc, chat_id, template, ts in rows:
-        target = auto if (template or "").startswith("auto_reply_") else seller
+        target = auto if template in {"auto_reply_busy", "auto_reply_away"} else seller
         target[(bc, chat_id)] = datetime.fromisoformat(ts)
     return auto, seller
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    buyer_messages: int
+    auto_replies: int
+    seller_replies: int
+
+
+def counts_since(path: Path, since: datetime) -> Counts:
+    """Buyer messages, auto-replies and seller replies in the inbox since a time."""
+    if not path.exists():
+        return Counts(0, 0, 0)
+    with connection(path) as db:
+        row = db.execute(
+            "SELECT "
+            "coalesce(sum(direction = 'in' AND kind = 'message'), 0), "
+            "coalesce(sum(direction = 'out' AND template LIKE 'auto_reply_%'), 0), "
+            "coalesce(sum(direction = 'out' AND kind = 'message' "
+            "AND (template IS NULL OR template NOT LIKE 'auto_reply_%')), 0) "
+            "FROM messages WHERE channel IN ('business', 'direct') AND ts >= ?",
+            [_utc(since)],
+        ).fetchone()
+    return Counts(*row)
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedBuyerMessage:
+    channel: str
+    chat_id: int
+    message_id: int
+    text: str
+    buyer_name: str | None
+    business_connection_id: str | None
+
+
+def logged_buyer_message(path: Path, row_id: int) -> LoggedBuyerMessage | None:
+    """A buyer message of the inbox as logged, to open its card again from the queue."""
+    with connection(path) as db:
+        row = db.execute(
+            "SELECT channel, chat_id, source_id, text, buyer_name, business_connection_id "
+            "FROM messages WHERE id = ? AND direction = 'in' AND kind = 'message' "
+            "AND channel IN ('business', 'direct')",
+            [row_id],
+        ).fetchone()
+    if row is None:
+        return None
+    channel, chat_id, source_id, text, buyer_name, connection_id = row
+    message_id = int((source_id or "0").rsplit(":", 1)[-1])
+    return LoggedBuyerMessage(channel, int(chat_id), message_id, text, buyer_name, connection_id)

@@ -11,13 +11,15 @@ import gc
 import logging
 from dataclasses import replace
 
-from telegram import Bot, BotCommand, CallbackQuery, Update
+from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
+    BusinessConnectionHandler,
+    BusinessMessagesDeletedHandler,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
@@ -28,19 +30,19 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.analysis import Draft
-from bot.assistant import analyzer_with, draft, warm_up
+from bot.assistant import analyzer_with, warm_up
 from bot.config import BotSettings
+from bot.inbox.service import Inbox
 from bot.nlp.analyzer import EmptyMessageError
 from bot.nlp.batching import AnalysisBatcher
-from bot.replies.facts import Facts, ShopSettings
+from bot.replies.facts import Facts
 from bot.store.corrections import load_corrections, save_correction
 from bot.store.log import Entry, EvidenceLog
 from bot.store.shop import load_shop_settings
-from bot.tg import commands
-from bot.tg.card import CardState, card_keyboard, card_text
+from bot.tg import commands, inbox, modes
+from bot.tg.card import CardState, card_text, draft_for, send_card, update_card
 from bot.tg.commands import NOT_A_SELLER, is_seller, seller_language, sellers_only
 from bot.tg.request import AiohttpRequest
-from bot.tg.text import split_message
 
 log = logging.getLogger(__name__)
 
@@ -49,17 +51,25 @@ COMMANDS = {
            ("lang", "Your language"), ("draft", "Draft a notice or reply"),
            ("case", "An order's case"), ("resolve", "Close an order's case"),
            ("export", "Export the evidence log"), ("verify", "Check the evidence log"),
-           ("settings", "Shop settings")],
+           ("settings", "Shop settings"), ("queue", "Buyers waiting for an answer"),
+           ("peak", "Peak mode (busy auto-reply)"), ("hours", "Working hours"),
+           ("closed", "Holiday closures")],
     "zh": [("start", "机器人简介"), ("help", "使用说明"), ("lang", "设置语言"),
            ("draft", "起草通知或回复"), ("case", "查看订单记录"), ("resolve", "结案"),
-           ("export", "导出聊天证据"), ("verify", "校验证据记录"), ("settings", "店铺设置")],
+           ("export", "导出聊天证据"), ("verify", "校验证据记录"), ("settings", "店铺设置"),
+           ("queue", "待回复的买家"), ("peak", "大促模式（自动回复）"), ("hours", "营业时间"),
+           ("closed", "休息日")],
     "ko": [("start", "봇 소개"), ("help", "사용 방법"), ("lang", "언어 설정"),
            ("draft", "안내문·답변 작성"), ("case", "주문 건 보기"), ("resolve", "주문 건 종결"),
-           ("export", "기록 내보내기"), ("verify", "기록 검증"), ("settings", "상점 설정")],
+           ("export", "기록 내보내기"), ("verify", "기록 검증"), ("settings", "상점 설정"),
+           ("queue", "답변 대기 중인 구매자"), ("peak", "행사 모드(자동 응답)"),
+           ("hours", "영업시간"), ("closed", "휴무일")],
     "vi": [("start", "Giới thiệu bot"), ("help", "Hướng dẫn sử dụng"), ("lang", "Ngôn ngữ"),
            ("draft", "Soạn thông báo, trả lời"), ("case", "Hồ sơ đơn hàng"),
            ("resolve", "Đóng hồ sơ đơn hàng"), ("export", "Xuất nhật ký"),
-           ("verify", "Kiểm tra nhật ký"), ("settings", "Cài đặt shop")],
+           ("verify", "Kiểm tra nhật ký"), ("settings", "Cài đặt shop"),
+           ("queue", "Khách đang chờ trả lời"), ("peak", "Chế độ cao điểm (tự trả lời)"),
+           ("hours", "Giờ làm việc"), ("closed", "Ngày nghỉ")],
 }  # fmt: skip
 HELP = (
     "Paste or forward a buyer's message: you get its language, scenario, dispute risk, order "
@@ -70,14 +80,12 @@ HELP = (
 UNREADABLE = "I can read text only: please paste or forward the buyer's message as text."
 
 
-@sellers_only
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await update.effective_message.reply_text(f"Hello! {HELP}")
-
-
-@sellers_only
-async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await update.effective_message.reply_text(HELP)
+    """Sellers get the assistant's help; a buyer gets the shop's welcome in their language."""
+    if is_seller(update, context):
+        await update.effective_message.reply_text(f"Hello! {HELP}")
+        return
+    await inbox.welcome_buyer(update, context)
 
 
 @sellers_only
@@ -88,17 +96,6 @@ async def unknown(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 @sellers_only
 async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.effective_message.reply_text(UNREADABLE)
-
-
-def _draft(state: CardState, shop: ShopSettings) -> Draft:
-    return draft(
-        state.scenario,
-        state.language,
-        facts=Facts.from_analysis(state.analysis),
-        settings=shop,
-        resolution=state.resolution,
-        seller_language=state.seller_language,
-    )
 
 
 @sellers_only
@@ -117,23 +114,8 @@ async def buyer_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         seller_language=await seller_language(update, context),
         source=f"assistant:{message.chat_id}:{message.message_id}",
     ).with_scenario(analysis.scenario)
-    text = card_text(state, _draft(state, context.bot_data["shop"]))
-    await _send_card(context.bot, message.chat_id, state, text, context)
-
-
-async def _send_card(
-    bot: Bot, chat_id: int, state: CardState, text: str, context: ContextTypes.DEFAULT_TYPE
-) -> None:
-    """Sends a card, in several messages if it is too long for one; the last has the buttons."""
-    pieces = split_message(text)
-    earlier = []
-    for piece in pieces[:-1]:
-        sent = await bot.send_message(chat_id, piece)
-        earlier.append((sent.message_id, piece))
-    sent = await bot.send_message(chat_id, pieces[-1], reply_markup=card_keyboard(state))
-    context.chat_data.setdefault("cards", {})[sent.message_id] = replace(
-        state, earlier_parts=tuple(earlier)
-    )
+    text = card_text(state, draft_for(state, context.bot_data["shop"]))
+    await send_card(context.bot, message.chat_id, state, text, context.chat_data)
 
 
 async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -163,36 +145,16 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         state = replace(state, language=value)
     elif kind == "r":
         state = replace(state, resolution=value)
-    reply = _draft(state, context.bot_data["shop"])
+    reply = draft_for(state, context.bot_data["shop"])
+    notice, alert = "", False
+    if kind == "send" and state.buyer is not None and not state.sent:
+        state, notice, alert = await inbox.send_to_buyer(state, context)
     if kind == "log" and not state.logged:
         chat_id = str(update.effective_chat.id) if update.effective_chat else None
         await _log_as_sent(context.bot_data["log"], state, reply, chat_id)
         state = replace(state, logged=True)
-    await _update_card(query, state, reply, context)
-    await query.answer()
-
-
-async def _update_card(
-    query: CallbackQuery, state: CardState, reply: Draft, context: ContextTypes.DEFAULT_TYPE
-) -> None:
-    """Edits the card in place, or sends it again when it now needs more or fewer messages."""
-    cards: dict[int, CardState] = context.chat_data["cards"]
-    message = query.message
-    text = card_text(state, reply)
-    pieces = split_message(text)
-    if len(pieces) - 1 != len(state.earlier_parts):
-        del cards[message.message_id]
-        for message_id in [part for part, _ in state.earlier_parts] + [message.message_id]:
-            await context.bot.delete_message(message.chat.id, message_id)
-        await _send_card(context.bot, message.chat.id, state, text, context)
-        return
-    earlier = []
-    for (message_id, before), now in zip(state.earlier_parts, pieces, strict=False):
-        if now != before:
-            await context.bot.edit_message_text(now, message.chat.id, message_id)
-        earlier.append((message_id, now))
-    cards[message.message_id] = replace(state, earlier_parts=tuple(earlier))
-    await query.edit_message_text(pieces[-1], reply_markup=card_keyboard(state))
+    await update_card(query, state, reply, context.bot, context.chat_data)
+    await query.answer(notice or None, show_alert=alert)
 
 
 async def _log_as_sent(
@@ -223,11 +185,19 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def set_commands(application: Application) -> None:
+    """Buyers see /start only; each seller sees every command, in their Telegram language."""
+    sellers = sorted(application.bot_data["settings"].seller_ids)
     for language, menu in COMMANDS.items():
-        await application.bot.set_my_commands(
-            [BotCommand(name, description) for name, description in menu],
-            language_code=None if language == "en" else language,
-        )
+        code = None if language == "en" else language
+        await application.bot.set_my_commands([BotCommand(*menu[0])], language_code=code)
+        commands_ = [BotCommand(name, description) for name, description in menu]
+        for seller_id in sellers:
+            try:
+                await application.bot.set_my_commands(
+                    commands_, scope=BotCommandScopeChat(seller_id), language_code=code
+                )
+            except TelegramError as error:
+                log.warning("no command menu for seller %s yet: %s", seller_id, error)
 
 
 def build_application(
@@ -268,8 +238,10 @@ def build_application(
     analyzer = analyzer_with(load_corrections(settings.db_path))
     warm_up(analyzer)
     application.bot_data["analyzer"] = AnalysisBatcher(analyzer)
+    application.bot_data["inbox"] = Inbox(
+        settings.db_path, application.bot_data["log"], application.bot_data["analyzer"]
+    )
     application.add_handler(CommandHandler("start", start))
-    application.add_handler(CommandHandler("help", help_command))
     for name, handler in (
         ("lang", commands.lang),
         ("draft", commands.draft_command),
@@ -278,8 +250,27 @@ def build_application(
         ("export", commands.export_command),
         ("verify", commands.verify_command),
         ("settings", commands.settings_command),
+        ("help", start),
+        ("peak", modes.peak_command),
+        ("hours", modes.hours_command),
+        ("closed", modes.closed_command),
+        ("queue", modes.queue_command),
     ):
         application.add_handler(CommandHandler(name, handler))
+    application.add_handler(BusinessConnectionHandler(inbox.business_connection))
+    application.add_handler(BusinessMessagesDeletedHandler(inbox.deleted_business_messages))
+    application.add_handler(
+        MessageHandler(filters.UpdateType.BUSINESS_MESSAGES, inbox.business_message)
+    )
+    application.add_handler(
+        MessageHandler(
+            (filters.UpdateType.MESSAGE | filters.UpdateType.EDITED_MESSAGE)
+            & filters.ChatType.PRIVATE
+            & ~filters.COMMAND
+            & ~filters.User(user_id=settings.seller_ids, allow_empty=True),
+            inbox.direct_message,
+        )
+    )
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND, unknown))
     application.add_handler(
         MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, buyer_text)
@@ -290,6 +281,7 @@ def build_application(
             not_text,
         )
     )
+    application.add_handler(CallbackQueryHandler(inbox.open_from_queue, pattern=r"^q:\d+$"))
     application.add_handler(CallbackQueryHandler(button))
     application.add_error_handler(on_error)
     gc.freeze()
@@ -298,6 +290,7 @@ def build_application(
 
 async def _started(application: Application) -> None:
     await set_commands(application)
+    modes.schedule_windows(application)
     log.info("@%s is running; stop it with Ctrl+C", application.bot.username)
 
 

@@ -1,0 +1,293 @@
+"""Buyers' messages on Telegram: through a seller's Business account, or written to the bot.
+
+Handlers turn updates into `BuyerMessage`s for the core `Inbox`, send the auto-reply it
+drafts, and put the card in front of the sellers (with a "Send" button) when a human
+answer is wanted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from telegram import Message, Update
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from bot.analysis import Analysis
+from bot.assistant import draft
+from bot.inbox.autoreply import auto_reply_for
+from bot.inbox.service import BuyerMessage, Inbox, Received
+from bot.replies.facts import Facts
+from bot.scenarios import LANGUAGES
+from bot.store import inbox as store
+from bot.tg.card import CardState, card_text, draft_for, send_card
+from bot.tg.commands import NOT_A_SELLER, is_seller, seller_language
+from bot.tg.text import escape
+
+log = logging.getLogger(__name__)
+
+REFUSED_24H = (
+    "Telegram refused to deliver it: {reason}. A business account's bot can reply only in "
+    "chats where the buyer wrote in the last 24 hours. Nothing was logged as sent."
+)
+
+
+def inbox_of(context: ContextTypes.DEFAULT_TYPE) -> Inbox:
+    return context.bot_data["inbox"]
+
+
+async def business_connection(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    connection = update.business_connection
+    if connection is None:
+        return
+    inbox = inbox_of(context)
+    info = store.BusinessConnection(
+        connection.id,
+        connection.user.id,
+        can_reply=bool(connection.rights and connection.rights.can_reply),
+        is_enabled=connection.is_enabled,
+    )
+    await asyncio.to_thread(store.save_connection, inbox.db_path, info)
+    inbox.connections[connection.id] = info
+    if not connection.is_enabled:
+        text = "replybot is disconnected from your business account."
+    elif info.can_reply:
+        text = "replybot is connected to your business account and can answer your buyers."
+    else:
+        text = (
+            "replybot is connected to your business account but may not reply: allow it to "
+            "reply to messages in Telegram Business → Chatbots for auto-replies and Send."
+        )
+    await context.bot.send_message(connection.user_chat_id, text)
+
+
+async def _owner(context: ContextTypes.DEFAULT_TYPE, connection_id: str) -> int | None:
+    """The business account's owner; asked of Telegram if the connection predates the log."""
+    inbox = inbox_of(context)
+    owner = inbox.owner_of(connection_id)
+    if owner is not None:
+        return owner
+    try:
+        connection = await context.bot.get_business_connection(connection_id)
+    except TelegramError as error:
+        log.warning("business connection %s unknown: %s", connection_id, error)
+        return None
+    info = store.BusinessConnection(
+        connection.id,
+        connection.user.id,
+        can_reply=bool(connection.rights and connection.rights.can_reply),
+        is_enabled=connection.is_enabled,
+    )
+    await asyncio.to_thread(store.save_connection, inbox.db_path, info)
+    inbox.connections[connection.id] = info
+    return info.owner_user_id
+
+
+async def business_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.business_message or update.edited_business_message
+    if message is None or message.business_connection_id is None:
+        return
+    owner = await _owner(context, message.business_connection_id)
+    sender = message.from_user.id if message.from_user else None
+    buyer = _buyer_message(
+        message,
+        "business",
+        from_owner=sender is not None and sender == owner,
+        edited=update.edited_business_message is not None,
+    )
+    await _receive(buyer, message, context)
+
+
+async def deleted_business_messages(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    deleted = update.deleted_business_messages
+    if deleted is None:
+        return
+    for message_id in deleted.message_ids:
+        buyer = BuyerMessage(
+            channel="business",
+            chat_id=deleted.chat.id,
+            message_id=message_id,
+            text=f"[message {message_id} deleted]",
+            buyer_name=deleted.chat.first_name,
+            business_connection_id=deleted.business_connection_id,
+            kind="deletion",
+        )
+        await inbox_of(context).receive(buyer, context.bot_data["shop"])
+
+
+async def direct_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A buyer (anyone who is not a seller) writing to the bot itself."""
+    message = update.message or update.edited_message
+    if message is None:
+        return
+    buyer = _buyer_message(message, "direct", edited=update.edited_message is not None)
+    await _receive(buyer, message, context)
+
+
+def _buyer_message(
+    message: Message, channel: str, *, from_owner: bool = False, edited: bool = False
+) -> BuyerMessage:
+    user = message.from_user
+    return BuyerMessage(
+        channel="business" if channel == "business" else "direct",
+        chat_id=message.chat_id,
+        message_id=message.message_id,
+        text=message.text or message.caption or _describe_media(message),
+        buyer_name=message.chat.first_name or (user.first_name if user else None),
+        business_connection_id=message.business_connection_id,
+        kind="edit" if edited else "message",
+        from_owner=from_owner,
+        edited_at=int(message.edit_date.timestamp()) if edited and message.edit_date else None,
+    )
+
+
+def _describe_media(message: Message) -> str:
+    for kind in ("photo", "sticker", "voice", "video", "document", "animation", "audio"):
+        if getattr(message, kind, None):
+            return f"[{kind}]"
+    return ""
+
+
+async def _receive(
+    buyer: BuyerMessage, message: Message, context: ContextTypes.DEFAULT_TYPE
+) -> None:
+    inbox = inbox_of(context)
+    received = await inbox.receive(buyer, context.bot_data["shop"])
+    analysis = received.analysis
+    if received.duplicate or analysis is None or buyer.kind != "message":
+        return
+    if received.auto_reply is not None:
+        await _send_auto_reply(buyer, message, received, context)
+    wanted_now = auto_reply_for(datetime.now(UTC), inbox.peak, inbox.hours) is None
+    if analysis.dispute_risk or wanted_now:
+        await notify_sellers(buyer, analysis, context)
+
+
+async def _send_auto_reply(
+    buyer: BuyerMessage, message: Message, received: Received, context: ContextTypes.DEFAULT_TYPE
+) -> None:
+    reply, analysis = received.auto_reply, received.analysis
+    assert reply is not None
+    assert analysis is not None
+    try:
+        await message.reply_text(escape(reply.text), do_quote=False)
+    except TelegramError as error:
+        log.warning("auto-reply to %s not delivered: %s", buyer.buyer, error)
+        inbox_of(context).auto_reply_failed(buyer, received.claimed_at or datetime.now(UTC))
+        return
+    await inbox_of(context).auto_reply_sent(buyer, reply, analysis)
+
+
+async def notify_sellers(
+    buyer: BuyerMessage, analysis: Analysis, context: ContextTypes.DEFAULT_TYPE
+) -> None:
+    """The message's card, with a Send button, in every seller's chat."""
+    seller_ids = context.bot_data["settings"].seller_ids
+    languages: dict[int, str] = context.bot_data.setdefault("seller_languages", {})
+    for seller_id in sorted(seller_ids):
+        state = CardState(
+            analysis=analysis,
+            scenario=analysis.scenario,
+            language=analysis.language,
+            resolution="",
+            seller_language=languages.get(seller_id) or "en",
+            source=buyer.source_id,
+            buyer=buyer,
+        ).with_scenario(analysis.scenario)
+        try:
+            await send_card(
+                context.bot,
+                seller_id,
+                state,
+                card_text(state, draft_for(state, context.bot_data["shop"])),
+                context.application.chat_data[seller_id],
+            )
+        except TelegramError as error:
+            log.warning("card for seller %s not delivered: %s", seller_id, error)
+
+
+async def send_to_buyer(
+    state: CardState, context: ContextTypes.DEFAULT_TYPE
+) -> tuple[CardState, str, bool]:
+    """Deliver the card's draft to its buyer, once.
+
+    Returns the card's new state, what to tell the seller, and whether that needs an alert
+    (the reply was not delivered) rather than a passing notice."""
+    buyer = state.buyer
+    assert buyer is not None
+    inbox = inbox_of(context)
+    if not inbox.claim_send(buyer.source_id):
+        return replace(state, sent=True), "A seller has already sent a reply to this message.", True
+    reply = draft_for(state, context.bot_data["shop"])
+    try:
+        await context.bot.send_message(
+            buyer.chat_id,
+            escape(reply.text),
+            business_connection_id=buyer.business_connection_id,
+        )
+    except TelegramError as error:
+        inbox.release_send(buyer.source_id)
+        reason = escape(error.message)
+        template = REFUSED_24H if buyer.business_connection_id else "Not delivered: {reason}."
+        return state, template.format(reason=reason), True
+    await inbox.seller_sent(buyer, reply, state.analysis, state.scenario)
+    return replace(state, sent=True), "Sent.", False
+
+
+async def open_from_queue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A /queue entry pressed: its card, with a Send button, in the seller's chat."""
+    query = update.callback_query
+    if query is None:
+        return
+    if not is_seller(update, context):
+        await query.answer(NOT_A_SELLER, show_alert=True)
+        return
+    inbox = inbox_of(context)
+    _, _, row_id = (query.data or "").partition(":")
+    logged = await asyncio.to_thread(store.logged_buyer_message, inbox.db_path, int(row_id))
+    if logged is None:
+        await query.answer("That message is no longer in the log.", show_alert=True)
+        return
+    buyer = BuyerMessage(
+        channel="business" if logged.channel == "business" else "direct",
+        chat_id=logged.chat_id,
+        message_id=logged.message_id,
+        text=logged.text,
+        buyer_name=logged.buyer_name,
+        business_connection_id=logged.business_connection_id,
+    )
+    analysis = await context.bot_data["analyzer"].analyse(logged.text)
+    state = CardState(
+        analysis=analysis,
+        scenario=analysis.scenario,
+        language=analysis.language,
+        resolution="",
+        seller_language=await seller_language(update, context),
+        source=buyer.source_id,
+        buyer=buyer,
+    ).with_scenario(analysis.scenario)
+    text = card_text(state, draft_for(state, context.bot_data["shop"]))
+    await send_card(context.bot, update.effective_chat.id, state, text, context.chat_data)
+    await query.answer()
+
+
+async def welcome_buyer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/start from a buyer: the shop's welcome, in the buyer's Telegram language, logged."""
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or user is None:
+        return
+    base = (user.language_code or "en").split("-")[0].lower()
+    language = base if base in LANGUAGES else "en"
+    reply = draft(
+        "auto_reply_welcome",
+        language,
+        facts=Facts(buyer_name=user.first_name),
+        settings=context.bot_data["shop"],
+    )
+    await message.reply_text(escape(reply.text))
+    buyer = _buyer_message(message, "direct")
+    await inbox_of(context).auto_reply_sent(buyer, reply, None)

@@ -1,0 +1,226 @@
+"""Seller commands for the inbox: /peak, /hours, /closed and /queue, and the JobQueue jobs
+that announce scheduled peak windows as they open and close."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import TelegramError
+from telegram.ext import Application, ContextTypes
+
+from bot.inbox.hours import HoursError, WorkingHours, check_timezone, parse_closure, parse_hours
+from bot.inbox.peak import PeakWindow, parse_moment, parse_window
+from bot.inbox.service import Inbox
+from bot.store import inbox as store
+from bot.tg.commands import sellers_only
+from bot.tg.text import callback_data, escape, split_message
+
+PEAK_USAGE = (
+    "Usage: /peak on [until 2026-11-12 02:00] · /peak off · "
+    "/peak 2026-11-10 20:00 - 2026-11-12 02:00 (a scheduled window, in the shop's time zone)"
+)
+HOURS_USAGE = (
+    "Usage: /hours mon-fri 09:00-12:00,13:30-18:00 Asia/Shanghai · /hours sat closed · "
+    "/hours off (no working hours: no off-hours auto-reply)"
+)
+
+
+def _inbox(context: ContextTypes.DEFAULT_TYPE) -> Inbox:
+    return context.bot_data["inbox"]
+
+
+def _timezone(context: ContextTypes.DEFAULT_TYPE) -> str:
+    inbox = _inbox(context)
+    return inbox.hours.timezone if inbox.hours else context.bot_data["shop"].timezone
+
+
+async def _reply(update: Update, text: str) -> None:
+    for piece in split_message(text):
+        await update.effective_message.reply_text(piece)
+
+
+def _local(moment: datetime, timezone: str) -> str:
+    return moment.astimezone(WorkingHours(timezone).zone).strftime("%Y-%m-%d %H:%M")
+
+
+@sellers_only
+async def peak_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    args = context.args or []
+    inbox = _inbox(context)
+    timezone = _timezone(context)
+    path = inbox.db_path
+    try:
+        if not args:
+            await _reply(update, escape(await asyncio.to_thread(peak_status, inbox, timezone)))
+            return
+        if args[0] == "on":
+            until = None
+            if len(args) > 1:
+                if args[1] != "until" or len(args) < 3:
+                    raise HoursError(PEAK_USAGE)
+                until = parse_moment(args[2:], timezone)
+            inbox.peak = await asyncio.to_thread(store.switch_peak, path, on=True, until=until)
+            when = f" until {_local(until, timezone)} ({timezone})" if until else ""
+            await _reply(update, f"Peak mode is on{escape(when)}: buyers get the busy auto-reply.")
+        elif args == ["off"]:
+            inbox.peak = await asyncio.to_thread(store.switch_peak, path, on=False)
+            await _reply(update, "Peak mode is off.")
+        else:
+            starts_at, ends_at = parse_window(" ".join(args), timezone)
+            if ends_at <= datetime.now(UTC):
+                raise HoursError("that window has already ended")
+            window = await asyncio.to_thread(
+                store.add_window, path, starts_at, ends_at, str(update.effective_user.id)
+            )
+            inbox.peak = replace(inbox.peak, windows=(*inbox.peak.windows, window))
+            schedule_window(context.application, window)
+            await _reply(
+                update,
+                escape(
+                    f"Peak window scheduled: {_local(starts_at, timezone)} to "
+                    f"{_local(ends_at, timezone)} ({timezone})."
+                ),
+            )
+    except HoursError as error:
+        await _reply(update, escape(str(error)))
+
+
+def peak_status(inbox: Inbox, timezone: str) -> str:
+    now = datetime.now(UTC)
+    peak = inbox.peak
+    if peak.manual_active(now):
+        state = "on" + (f" until {_local(peak.until, timezone)}" if peak.until else " (by hand)")
+    elif peak.active(now):
+        state = "on (scheduled window)"
+    else:
+        state = "off"
+    lines = [f"Peak mode: {state}"]
+    lines += [
+        f"window {_local(w.starts_at, timezone)} to {_local(w.ends_at, timezone)}"
+        for w in peak.upcoming(now)
+    ]
+    counts = store.counts_since(inbox.db_path, now.replace(hour=0, minute=0, second=0))
+    lines.append(
+        f"Today (UTC): {counts.buyer_messages} buyer messages, {counts.auto_replies} "
+        f"auto-replies, {counts.seller_replies} seller replies; "
+        f"{len(store.waiting(inbox.db_path))} conversations waiting (/queue)"
+    )
+    return "\n".join(lines)
+
+
+@sellers_only
+async def hours_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    args = context.args or []
+    inbox = _inbox(context)
+    if not args:
+        shown = inbox.hours.describe() if inbox.hours else "No working hours are set."
+        await _reply(update, escape(shown) + "\n\n" + escape(HOURS_USAGE))
+        return
+    try:
+        if args == ["off"]:
+            hours = None
+        else:
+            hours = parse_hours(" ".join(args), inbox.hours, context.bot_data["shop"].timezone)
+    except HoursError as error:
+        await _reply(update, escape(f"{error}\n{HOURS_USAGE}"))
+        return
+    await asyncio.to_thread(store.save_hours, inbox.db_path, hours)
+    inbox.hours = hours
+    shown = hours.describe() if hours else "Working hours are off: no off-hours auto-reply."
+    await _reply(update, escape(shown))
+
+
+@sellers_only
+async def closed_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Dated closures (holidays); the shop counts as open on other days unless hours say not."""
+    args = context.args or []
+    inbox = _inbox(context)
+    if not args:
+        closures = inbox.hours.closures if inbox.hours else ()
+        listed = "\n".join(f"{first} to {last}" for first, last in closures) or "none"
+        await _reply(update, escape(f"Closures: {listed}\nUsage: /closed 2026-12-24 2026-12-26"))
+        return
+    try:
+        if args == ["off"]:
+            hours = replace(inbox.hours, closures=()) if inbox.hours else None
+        else:
+            closure = parse_closure(args)
+            timezone = _timezone(context)
+            check_timezone(timezone)
+            base = inbox.hours or parse_hours(f"daily 00:00-24:00 {timezone}", None, timezone)
+            hours = replace(base, closures=(*base.closures, closure))
+    except HoursError as error:
+        await _reply(update, escape(str(error)))
+        return
+    await asyncio.to_thread(store.save_hours, inbox.db_path, hours)
+    inbox.hours = hours
+    await _reply(update, escape(hours.describe() if hours else "No closures."))
+
+
+@sellers_only
+async def queue_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    inbox = _inbox(context)
+    entries = await asyncio.to_thread(store.waiting, inbox.db_path)
+    if not entries:
+        await _reply(update, "No buyer is waiting for an answer.")
+        return
+    lines, buttons = [f"{len(entries)} conversations waiting, dispute risk first:"], []
+    for number, entry in enumerate(entries, 1):
+        flag = "⚠️ " if entry.dispute_risk else ""
+        preview = entry.text if len(entry.text) <= 80 else entry.text[:79] + "…"
+        lines.append(
+            f"{number}. {flag}{entry.buyer_name or 'Buyer'} · {entry.scenario or '-'} · "
+            f"{entry.unanswered} unanswered since {entry.ts[:16].replace('T', ' ')} UTC: {preview}"
+        )
+        buttons.append(
+            InlineKeyboardButton(
+                str(number), callback_data=callback_data("q", str(entry.message_id))
+            )
+        )
+    rows = [buttons[i : i + 8] for i in range(0, len(buttons), 8)]
+    text = escape("\n".join(lines))
+    await update.effective_message.reply_text(
+        split_message(text)[0], reply_markup=InlineKeyboardMarkup(rows)
+    )
+
+
+def schedule_window(application: Application, window: PeakWindow) -> None:
+    """Announce the window to the sellers when it opens and when it closes."""
+    if application.job_queue is None:
+        return
+    now = datetime.now(UTC)
+    for moment, opening in ((window.starts_at, True), (window.ends_at, False)):
+        if moment > now:
+            application.job_queue.run_once(
+                _announce, when=moment, data=(window, opening), name=f"peak-{window.id}-{opening}"
+            )
+
+
+def schedule_windows(application: Application) -> None:
+    inbox: Inbox = application.bot_data["inbox"]
+    for window in inbox.peak.upcoming(datetime.now(UTC)):
+        schedule_window(application, window)
+
+
+async def _announce(context: ContextTypes.DEFAULT_TYPE) -> None:
+    job = context.job
+    assert job is not None
+    window, opening = job.data
+    inbox = _inbox(context)
+    inbox.peak = await asyncio.to_thread(store.load_peak, inbox.db_path)
+    timezone = _timezone(context)
+    text = (
+        f"Scheduled peak mode is on until {_local(window.ends_at, timezone)} ({timezone}): "
+        "buyers get the busy auto-reply."
+        if opening
+        else "Scheduled peak window has ended."
+        + ("" if inbox.peak.active(datetime.now(UTC)) else " Peak mode is off.")
+    )
+    for seller_id in sorted(context.bot_data["settings"].seller_ids):
+        try:
+            await context.bot.send_message(seller_id, escape(text))
+        except TelegramError:
+            continue
