@@ -8,6 +8,7 @@ updates into `BuyerMessage`s and sends what this returns.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -76,6 +77,9 @@ class Inbox:
         self.connections = store.load_connections(db_path)
         self.cooldowns = Cooldowns()
         self._sending: set[str] = set()
+        self.settings_lock = asyncio.Lock()
+        """Held while a seller command reads, changes and stores the modes or hours, so two
+        commands at once do not overwrite each other."""
         auto, answered = store.recent_replies(db_path, timedelta(hours=24))
         self.cooldowns.auto_replied.update(auto)
         self.cooldowns.seller_answered.update(answered)

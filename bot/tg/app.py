@@ -129,6 +129,9 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer("This card has expired: paste the message again.")
         return
     kind, _, value = (query.data or "").partition(":")
+    if (kind == "send" and state.sent) or (kind == "log" and state.logged):
+        await query.answer("This reply was already sent." if kind == "send" else "Already logged.")
+        return
     if kind == "s":
         state = state.with_scenario(value)
         settings: BotSettings = context.bot_data["settings"]

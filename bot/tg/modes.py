@@ -15,7 +15,7 @@ from bot.inbox.hours import HoursError, WorkingHours, check_timezone, parse_clos
 from bot.inbox.peak import PeakWindow, parse_moment, parse_window
 from bot.inbox.service import Inbox
 from bot.store import inbox as store
-from bot.tg.commands import sellers_only
+from bot.tg.commands import Handler, sellers_only
 from bot.tg.text import callback_data, escape, split_message
 
 PEAK_USAGE = (
@@ -30,6 +30,15 @@ HOURS_USAGE = (
 
 def _inbox(context: ContextTypes.DEFAULT_TYPE) -> Inbox:
     return context.bot_data["inbox"]
+
+
+def _one_at_a_time(handler: Handler) -> Handler:
+    async def locked(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        async with _inbox(context).settings_lock:
+            await handler(update, context)
+
+    locked.__name__ = handler.__name__
+    return locked
 
 
 def _timezone(context: ContextTypes.DEFAULT_TYPE) -> str:
@@ -47,6 +56,7 @@ def _local(moment: datetime, timezone: str) -> str:
 
 
 @sellers_only
+@_one_at_a_time
 async def peak_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     args = context.args or []
     inbox = _inbox(context)
@@ -112,6 +122,7 @@ def peak_status(inbox: Inbox, timezone: str) -> str:
 
 
 @sellers_only
+@_one_at_a_time
 async def hours_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     args = context.args or []
     inbox = _inbox(context)
@@ -134,6 +145,7 @@ async def hours_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 
 @sellers_only
+@_one_at_a_time
 async def closed_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Dated closures (holidays); the shop counts as open on other days unless hours say not."""
     args = context.args or []
