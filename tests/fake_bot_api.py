@@ -30,6 +30,8 @@ class Call:
     params: dict[str, Any]
     files: dict[str, bytes] = field(default_factory=dict)
     result: Any = None
+    at: float = field(default_factory=time.monotonic)
+    """When the server received the call (its own monotonic clock)."""
 
 
 class FakeBotApi:
@@ -42,6 +44,8 @@ class FakeBotApi:
         self._message_ids = itertools.count(1000)
         self._failures: dict[str, list[tuple[int, dict[str, Any], str]]] = {}
         self.connections: dict[str, dict[str, Any]] = {}
+        self.pushed_at: dict[int, float] = {}
+        """When the first message of each chat was queued, for the load benchmark."""
         self._lock = threading.Lock()
         self._loop = asyncio.new_event_loop()
         self._arrived = asyncio.Event()
@@ -233,11 +237,27 @@ class FakeBotApi:
         return True
 
     def _control(self, action: str, params: dict[str, Any]) -> dict[str, Any]:
-        """For a driver in another process: queue seller texts, count the bot's calls."""
+        """For a driver in another process: queue seller texts or buyer messages in business
+        chats, count the bot's calls, and read when each chat's messages came and went."""
         if action == "texts":
             for text in params["texts"]:
                 self.text(int(params["user_id"]), text)
             return {"ok": True}
+        if action == "connect":
+            self.connect_business(params["connection_id"], int(params["owner_id"]))
+            return {"ok": True}
+        if action == "business":
+            now = time.monotonic()
+            for chat_id, text in params["messages"]:
+                self.pushed_at.setdefault(int(chat_id), now)
+                self.business_message(params["connection_id"], int(chat_id), text)
+            return {"ok": True}
+        if action == "sent":
+            sent: dict[int, list[float]] = {}
+            for call in self.calls:
+                if call.method == "sendMessage" and call.result and "message_id" in call.result:
+                    sent.setdefault(int(call.params["chat_id"]), []).append(call.at)
+            return {"sent": sent, "pushed": self.pushed_at}
         return {"count": sum(call.method == params.get("method") for call in self.calls)}
 
     async def _get_updates(self, offset: int, timeout: float) -> list[dict[str, Any]]:

@@ -160,7 +160,9 @@ async def _receive(
     if received.duplicate or analysis is None or buyer.kind != "message":
         return
     if received.auto_reply is not None:
-        await _send_auto_reply(buyer, message, received, context)
+        # In the background: the rate limiter may hold it for seconds during a peak, and
+        # the next buyer's message should be logged and answered meanwhile.
+        context.application.create_task(_send_auto_reply(buyer, message, received, context))
     wanted_now = auto_reply_for(datetime.now(UTC), inbox.peak, inbox.hours) is None
     if analysis.dispute_risk or wanted_now:
         await notify_sellers(buyer, analysis, context)
