@@ -144,9 +144,16 @@ class FakeBotApi:
     # --- Telegram Business -------------------------------------------------------------
 
     def connect_business(
-        self, connection_id: str, owner_id: int, *, can_reply: bool = True, enabled: bool = True
-    ) -> int:
-        """The owner connects the bot to their business account (a business_connection update)."""
+        self,
+        connection_id: str,
+        owner_id: int,
+        *,
+        can_reply: bool = True,
+        enabled: bool = True,
+        announce: bool = True,
+    ) -> int | None:
+        """The owner connects the bot to their business account: a business_connection update,
+        or (announce=False) a connection made before the bot was listening."""
         owner = {"id": owner_id, "is_bot": False, "first_name": "Owner", "language_code": "en"}
         self.connections[connection_id] = {
             "id": connection_id,
@@ -156,6 +163,8 @@ class FakeBotApi:
             "rights": {"can_reply": can_reply},
             "is_enabled": enabled,
         }
+        if not announce:
+            return None
         return self.push({"business_connection": self.connections[connection_id]})
 
     def business_message(
@@ -165,6 +174,7 @@ class FakeBotApi:
         text: str,
         *,
         sender_id: int | None = None,
+        by_bot: bool = False,
         language_code: str = "en",
         first_name: str = "Buyer",
     ) -> dict[str, Any]:
@@ -174,6 +184,8 @@ class FakeBotApi:
         message.pop("entities", None)
         if sender_id is not None:
             message["from"] = {**message["from"], "id": sender_id, "first_name": "Owner"}
+        if by_bot:
+            message["sender_business_bot"] = {"id": BOT_ID, "is_bot": True, "first_name": "bot"}
         self.push({"business_message": message})
         return message
 

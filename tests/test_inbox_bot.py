@@ -113,6 +113,11 @@ def test_a_business_chat_in_peak_mode_gets_one_auto_reply_in_the_buyers_language
         queue = wait_sent_to(api, SELLER, cards=True)[-1]
         assert "1 conversations waiting" in queue
         assert "배송" in queue
+        listing = cards_for(api, SELLER)[-1]
+        api.press(SELLER, listing.result, callback_data(listing)[0])
+        opened = wait_sent_to(api, SELLER, 2, cards=True)[-1]
+        assert "배송 언제 와요" in opened
+        assert "send" in callback_data(cards_for(api, SELLER)[-1])
 
     assert run_bot(api, db, scenario) == []
     logged = rows(db)
@@ -291,3 +296,51 @@ def test_a_restart_keeps_modes_windows_and_cooldowns(api, tmp_path):
 
     assert run_bot(api, db, before) == []
     assert run_bot(api, db, after) == []
+
+
+def test_a_seller_answer_silences_auto_replies_and_unknown_connections_are_looked_up(api, tmp_path):
+    db = tmp_path / "shop.db"
+
+    def scenario(api):
+        api.connect_business("bc9", SELLER, announce=False)
+        for command in ("/settings auto_reply_cooldown_minutes 0", "/peak on"):
+            count = len(sent_to(api, SELLER))
+            api.text(SELLER, command)
+            wait_sent_to(api, SELLER, count + 1)
+        api.business_message("bc9", BUYER, "where is my order??")
+        first = wait_sent_to(api, BUYER)[0]
+        api.business_message("bc9", BUYER, "hello?")
+        wait_sent_to(api, BUYER, 2)  # no cool-down: a second auto-reply
+        api.business_message("bc9", BUYER, first, sender_id=SELLER, by_bot=True)
+        api.business_message("bc9", BUYER, "Shipping today, sorry!", sender_id=SELLER)
+        settle()
+        api.business_message("bc9", BUYER, "thanks! and the tracking number?")
+        settle()
+        assert len(sent_to(api, BUYER)) == 2  # a seller answered less than 5 minutes ago
+        assert len(api.wait_for("getBusinessConnection")) == 1
+
+    assert run_bot(api, db, scenario) == []
+    logged = [(r["direction"], r["template"], r["text"][:20]) for r in rows(db)]
+    assert logged == [
+        ("in", None, "where is my order??"),
+        ("out", "auto_reply_busy", logged[1][2]),
+        ("in", None, "hello?"),
+        ("out", "auto_reply_busy", logged[3][2]),
+        ("out", None, "Shipping today, sorr"),
+        ("in", None, "thanks! and the trac"),
+    ]
+
+
+def test_only_sellers_can_send(api, tmp_path):
+    def scenario(api):
+        api.text(BUYER, "where is my parcel??")
+        wait_sent_to(api, SELLER, cards=True)
+        card = cards_for(api, SELLER)[0]
+        api.press(SECOND_BUYER, card.result, "send")
+        refusal = api.wait_for("answerCallbackQuery")[0]
+        assert refusal.params["show_alert"] is True
+        assert "only for the shop's sellers" in refusal.params["text"]
+        settle()
+        assert sent_to(api, BUYER) == []
+
+    assert run_bot(api, tmp_path / "shop.db", scenario) == []

@@ -90,6 +90,8 @@ async def business_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     message = update.business_message or update.edited_business_message
     if message is None or message.business_connection_id is None:
         return
+    if message.sender_business_bot is not None:
+        return  # sent by a bot on the owner's behalf (this one): logged when it was sent
     owner = await _owner(context, message.business_connection_id)
     sender = message.from_user.id if message.from_user else None
     buyer = _buyer_message(
