@@ -14,6 +14,7 @@ from bot.store.chain import chain_hash
 from bot.store.inbox import (
     BusinessConnection,
     add_window,
+    cancel_windows,
     load_connections,
     load_hours,
     load_peak,
@@ -162,6 +163,9 @@ def test_modes_and_hours_are_kept_in_the_database(tmp_path, hours):
     assert off.windows[0].ends_at == at("2026-11-11 10:00")
     save_hours(db, None)
     assert load_hours(db) is None
+    later = add_window(db, at("2026-12-12 00:00"), at("2026-12-13 00:00"), "4242")
+    assert cancel_windows(db, at("2026-11-11 11:00")) == [later]
+    assert load_peak(db).windows == (off.windows[0],)
 
 
 def test_business_connections_are_recorded_and_updated(tmp_path):

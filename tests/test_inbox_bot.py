@@ -232,8 +232,10 @@ def test_approve_and_send_through_the_business_connection_and_a_refusal(api, tmp
 
 def test_dispute_risk_reaches_every_seller_even_in_peak_mode(api, tmp_path):
     def scenario(api):
-        api.text(SELLER, "/peak on")
+        api.text(SELLER, "/lang zh")
         wait_sent_to(api, SELLER)
+        api.text(SELLER, "/peak on")
+        wait_sent_to(api, SELLER, 2)
         api.text(BUYER, "item arrived broken. refund me today or i open a dispute and report you")
         wait_sent_to(api, BUYER)
         wait_sent_to(api, OTHER_SELLER, cards=True)
@@ -243,6 +245,8 @@ def test_dispute_risk_reaches_every_seller_even_in_peak_mode(api, tmp_path):
         assert len(cards_for(api, OTHER_SELLER)) == 1
         assert len(cards_for(api, SELLER)) == 1
         assert "dispute risk" in cards_for(api, OTHER_SELLER)[0].params["text"]
+        assert "<b>Chinese</b>" in cards_for(api, SELLER)[0].params["text"]
+        assert "<b>Chinese</b>" not in cards_for(api, OTHER_SELLER)[0].params["text"]
 
     assert run_bot(api, tmp_path / "shop.db", scenario, sellers=(SELLER, OTHER_SELLER)) == []
 
@@ -293,6 +297,12 @@ def test_a_restart_keeps_modes_windows_and_cooldowns(api, tmp_path):
         wait_sent_to(api, SECOND_BUYER)
         settle()
         assert len(sent_to(api, BUYER)) == 1  # still inside the cool-down from before the restart
+        api.text(SELLER, "/peak clear")
+        assert "1 scheduled peak windows cancelled" in wait_sent_to(api, SELLER, 6)[5]
+        api.text(SELLER, "/peak soon")
+        assert "Usage: /peak on" in wait_sent_to(api, SELLER, 7)[6]
+        api.text(SELLER, "/peak")
+        assert "window" not in wait_sent_to(api, SELLER, 8)[7]
 
     assert run_bot(api, db, before) == []
     assert run_bot(api, db, after) == []

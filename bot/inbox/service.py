@@ -65,6 +65,8 @@ class Received:
     duplicate: bool = False
     claimed_at: datetime | None = None
     """When the auto-reply was claimed against the cool-down; release it if sending fails."""
+    needs_seller: bool = False
+    """Put the card in front of the sellers now: no auto-reply mode is on, or dispute risk."""
 
 
 class Inbox:
@@ -104,9 +106,10 @@ class Inbox:
         if logged.duplicate or message.kind != "message" or analysis is None:
             return Received(analysis, duplicate=logged.duplicate)
         template = auto_reply_for(at, self.peak, self.hours)
+        needs_seller = template is None or analysis.dispute_risk
         self.cooldowns.cooldown = timedelta(minutes=shop.auto_reply_cooldown_minutes)
         if template is None or not self.cooldowns.claim(message.buyer, at):
-            return Received(analysis)
+            return Received(analysis, needs_seller=needs_seller)
         back_at = self.hours.next_opening(at) if self.hours else None
         if back_at is not None:
             back_at = back_at.astimezone(
@@ -114,7 +117,7 @@ class Inbox:
             )
         facts = Facts.from_analysis(analysis, buyer_name=message.buyer_name, back_at=back_at)
         reply = draft(template, analysis.language, facts=facts, settings=shop)
-        return Received(analysis, auto_reply=reply, claimed_at=at)
+        return Received(analysis, auto_reply=reply, claimed_at=at, needs_seller=needs_seller)
 
     async def auto_reply_sent(
         self, message: BuyerMessage, reply: Draft, analysis: Analysis | None

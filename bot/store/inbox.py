@@ -87,6 +87,14 @@ def add_window(path: Path, starts_at: datetime, ends_at: datetime, created_by: s
         return PeakWindow(int(cursor.lastrowid or 0), starts_at, ends_at)
 
 
+def cancel_windows(path: Path, at: datetime) -> list[PeakWindow]:
+    """Scheduled windows that have not started yet are removed; returns them."""
+    upcoming = [w for w in load_peak(path).windows if w.starts_at > at]
+    with connection(path, writable=True) as db:
+        db.execute("DELETE FROM peak_windows WHERE starts_at > ?", [_utc(at)])
+    return upcoming
+
+
 def load_hours(path: Path) -> WorkingHours | None:
     saved = _settings(path).get(_HOURS)
     return WorkingHours.from_json(json.loads(saved)) if saved else None

@@ -44,16 +44,27 @@ async def _reply(update: Update, text: str) -> None:
 
 async def seller_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
     """The seller's chosen language, else their Telegram language, else English."""
-    settings: BotSettings = context.bot_data["settings"]
     user = update.effective_user
+    base = (user.language_code or "en").split("-")[0].lower()
+    telegram_languages: dict[int, str] = context.bot_data.setdefault("telegram_languages", {})
+    if base in LANGUAGES:
+        telegram_languages[user.id] = base
+    return await language_of(user.id, context)
+
+
+async def language_of(seller_id: int, context: ContextTypes.DEFAULT_TYPE) -> str:
+    """A seller's chosen language (/lang), else the Telegram language they last wrote with,
+    else English; for cards sent to sellers who did not ask for them."""
+    settings: BotSettings = context.bot_data["settings"]
     known: dict[int, str | None] = context.bot_data.setdefault("seller_languages", {})
-    if user.id not in known:
-        known[user.id] = await asyncio.to_thread(get_setting, settings.db_path, user.id, "language")
-    chosen = known[user.id]
+    if seller_id not in known:
+        known[seller_id] = await asyncio.to_thread(
+            get_setting, settings.db_path, seller_id, "language"
+        )
+    chosen = known[seller_id]
     if chosen in LANGUAGES:
         return chosen
-    base = (user.language_code or "en").split("-")[0].lower()
-    return base if base in LANGUAGES else "en"
+    return context.bot_data.get("telegram_languages", {}).get(seller_id, "en")
 
 
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]

@@ -18,13 +18,12 @@ from telegram.ext import ContextTypes
 
 from bot.analysis import Analysis
 from bot.assistant import draft
-from bot.inbox.autoreply import auto_reply_for
 from bot.inbox.service import BuyerMessage, Inbox, Received
 from bot.replies.facts import Facts
 from bot.scenarios import LANGUAGES
 from bot.store import inbox as store
 from bot.tg.card import CardState, card_text, draft_for, send_card
-from bot.tg.commands import NOT_A_SELLER, is_seller, seller_language
+from bot.tg.commands import NOT_A_SELLER, is_seller, language_of, seller_language
 from bot.tg.text import escape
 
 log = logging.getLogger(__name__)
@@ -97,7 +96,8 @@ async def business_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     buyer = _buyer_message(
         message,
         "business",
-        from_owner=sender is not None and sender == owner,
+        from_owner=sender is not None
+        and (sender == owner or sender in context.bot_data["settings"].seller_ids),
         edited=update.edited_business_message is not None,
     )
     await _receive(buyer, message, context)
@@ -165,8 +165,7 @@ async def _receive(
         # In the background: the rate limiter may hold it for seconds during a peak, and
         # the next buyer's message should be logged and answered meanwhile.
         context.application.create_task(_send_auto_reply(buyer, message, received, context))
-    wanted_now = auto_reply_for(datetime.now(UTC), inbox.peak, inbox.hours) is None
-    if analysis.dispute_risk or wanted_now:
+    if received.needs_seller:
         await notify_sellers(buyer, analysis, context)
 
 
@@ -190,14 +189,13 @@ async def notify_sellers(
 ) -> None:
     """The message's card, with a Send button, in every seller's chat."""
     seller_ids = context.bot_data["settings"].seller_ids
-    languages: dict[int, str] = context.bot_data.setdefault("seller_languages", {})
     for seller_id in sorted(seller_ids):
         state = CardState(
             analysis=analysis,
             scenario=analysis.scenario,
             language=analysis.language,
             resolution="",
-            seller_language=languages.get(seller_id) or "en",
+            seller_language=await language_of(seller_id, context),
             source=buyer.source_id,
             buyer=buyer,
         ).with_scenario(analysis.scenario)

@@ -20,7 +20,8 @@ from bot.tg.text import callback_data, escape, split_message
 
 PEAK_USAGE = (
     "Usage: /peak on [until 2026-11-12 02:00] · /peak off · "
-    "/peak 2026-11-10 20:00 - 2026-11-12 02:00 (a scheduled window, in the shop's time zone)"
+    "/peak 2026-11-10 20:00 - 2026-11-12 02:00 (a scheduled window, in the shop's time zone) "
+    "· /peak clear (cancel the windows that have not started)"
 )
 HOURS_USAGE = (
     "Usage: /hours mon-fri 09:00-12:00,13:30-18:00 Asia/Shanghai · /hours sat closed · "
@@ -78,6 +79,14 @@ async def peak_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         elif args == ["off"]:
             inbox.peak = await asyncio.to_thread(store.switch_peak, path, on=False)
             await _reply(update, "Peak mode is off.")
+        elif args == ["clear"]:
+            cancelled = await asyncio.to_thread(store.cancel_windows, path, datetime.now(UTC))
+            for window in cancelled:
+                unschedule_window(context.application, window)
+            inbox.peak = await asyncio.to_thread(store.load_peak, path)
+            await _reply(update, f"{len(cancelled)} scheduled peak windows cancelled.")
+        elif not args[0][:1].isdigit():
+            raise HoursError(PEAK_USAGE)
         else:
             starts_at, ends_at = parse_window(" ".join(args), timezone)
             if ends_at <= datetime.now(UTC):
@@ -209,6 +218,14 @@ def schedule_window(application: Application, window: PeakWindow) -> None:
             application.job_queue.run_once(
                 _announce, when=moment, data=(window, opening), name=f"peak-{window.id}-{opening}"
             )
+
+
+def unschedule_window(application: Application, window: PeakWindow) -> None:
+    if application.job_queue is None:
+        return
+    for opening in (True, False):
+        for job in application.job_queue.get_jobs_by_name(f"peak-{window.id}-{opening}"):
+            job.schedule_removal()
 
 
 def schedule_windows(application: Application) -> None:
