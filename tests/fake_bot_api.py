@@ -175,6 +175,7 @@ class FakeBotApi:
         *,
         sender_id: int | None = None,
         by_bot: bool = False,
+        photo: bool = False,
         language_code: str = "en",
         first_name: str = "Buyer",
     ) -> dict[str, Any]:
@@ -186,6 +187,11 @@ class FakeBotApi:
             message["from"] = {**message["from"], "id": sender_id, "first_name": "Owner"}
         if by_bot:
             message["sender_business_bot"] = {"id": BOT_ID, "is_bot": True, "first_name": "bot"}
+        if photo:
+            del message["text"]
+            message["photo"] = [{"file_id": "p1", "file_unique_id": "u1", "width": 9, "height": 9}]
+            if text:
+                message["caption"] = text
         self.push({"business_message": message})
         return message
 

@@ -354,3 +354,24 @@ def test_only_sellers_can_send(api, tmp_path):
         assert sent_to(api, BUYER) == []
 
     assert run_bot(api, tmp_path / "shop.db", scenario) == []
+
+
+def test_a_photo_gets_the_auto_reply_in_the_senders_language_or_reaches_the_sellers(api, tmp_path):
+    db = tmp_path / "shop.db"
+
+    def scenario(api):
+        api.connect_business("bc1", SELLER)
+        api.text(SELLER, "/peak on")
+        wait_sent_to(api, SELLER, 2)
+        api.business_message("bc1", BUYER, "", photo=True, language_code="ko")
+        korean = wait_sent_to(api, BUYER)[0]
+        assert sum(ord(ch) in HANGUL for ch in korean) > 20
+        api.text(SELLER, "/peak off")
+        wait_sent_to(api, SELLER, 3)
+        api.business_message("bc1", SECOND_BUYER, "", photo=True, first_name="Kim")
+        assert "Kim (business chat) sent [photo]" in wait_sent_to(api, SELLER, 4)[3]
+
+    assert run_bot(api, db, scenario) == []
+    photos = [r for r in rows(db) if r["direction"] == "in"]
+    assert [r["text"] for r in photos] == ["[photo]", "[photo]"]
+    assert photos[0]["scenario"] is None

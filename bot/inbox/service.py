@@ -45,6 +45,10 @@ class BuyerMessage:
     """Sent by the business account's owner (a seller answering in the chat)."""
     edited_at: int | None = None
     """For an edit, when it was made (Unix time): each edit is logged once."""
+    media: bool = False
+    """A photo, sticker, voice message...: `text` is its caption or a placeholder."""
+    language_hint: str | None = None
+    """The sender's Telegram language, for replies to messages without text."""
 
     @property
     def buyer(self) -> BuyerKey:
@@ -60,7 +64,8 @@ class BuyerMessage:
 @dataclass(frozen=True, slots=True)
 class Received:
     analysis: Analysis | None
-    """None for a message without text, an edit's echo of the owner, or a deletion."""
+    """None for a message without text (a photo, a sticker), the owner's own message, or a
+    deletion."""
     auto_reply: Draft | None = None
     duplicate: bool = False
     claimed_at: datetime | None = None
@@ -100,23 +105,25 @@ class Inbox:
                 self.cooldowns.answered_by_seller(message.buyer, at)
             return Received(None)
         analysis = None
-        if message.kind != "deletion" and not is_empty(message.text):
+        if message.kind != "deletion" and not message.media and not is_empty(message.text):
             analysis = await self._analyzer.analyse(message.text)
         logged = await self._log.append_async(self._entry(message, "in", analysis))
-        if logged.duplicate or message.kind != "message" or analysis is None:
+        if logged.duplicate or message.kind != "message":
             return Received(analysis, duplicate=logged.duplicate)
         template = auto_reply_for(at, self.peak, self.hours)
-        needs_seller = template is None or analysis.dispute_risk
+        needs_seller = template is None or (analysis is not None and analysis.dispute_risk)
         self.cooldowns.cooldown = timedelta(minutes=shop.auto_reply_cooldown_minutes)
         if template is None or not self.cooldowns.claim(message.buyer, at):
             return Received(analysis, needs_seller=needs_seller)
-        back_at = self.hours.next_opening(at) if self.hours else None
-        if back_at is not None:
-            back_at = back_at.astimezone(
-                ZoneInfo(BUYER_ZONES.get(analysis.language, self.hours.timezone))
-            )
-        facts = Facts.from_analysis(analysis, buyer_name=message.buyer_name, back_at=back_at)
-        reply = draft(template, analysis.language, facts=facts, settings=shop)
+        language = analysis.language if analysis else message.language_hint or "en"
+        back_at = None
+        if self.hours is not None and (opening := self.hours.next_opening(at)) is not None:
+            back_at = opening.astimezone(ZoneInfo(BUYER_ZONES.get(language, self.hours.timezone)))
+        if analysis is not None:
+            facts = Facts.from_analysis(analysis, buyer_name=message.buyer_name, back_at=back_at)
+        else:
+            facts = Facts(buyer_name=message.buyer_name, back_at=back_at)
+        reply = draft(template, language, facts=facts, settings=shop)
         return Received(analysis, auto_reply=reply, claimed_at=at, needs_seller=needs_seller)
 
     async def auto_reply_sent(

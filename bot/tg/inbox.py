@@ -22,7 +22,7 @@ from bot.inbox.service import BuyerMessage, Inbox, Received
 from bot.replies.facts import Facts
 from bot.scenarios import LANGUAGES
 from bot.store import inbox as store
-from bot.tg.card import CardState, card_text, draft_for, send_card
+from bot.tg.card import CHANNEL_NAMES, CardState, card_text, draft_for, send_card
 from bot.tg.commands import NOT_A_SELLER, is_seller, language_of, seller_language
 from bot.tg.text import escape
 
@@ -60,7 +60,10 @@ async def business_connection(update: Update, context: ContextTypes.DEFAULT_TYPE
             "replybot is connected to your business account but may not reply: allow it to "
             "reply to messages in Telegram Business → Chatbots for auto-replies and Send."
         )
-    await context.bot.send_message(connection.user_chat_id, text)
+    try:
+        await context.bot.send_message(connection.user_chat_id, text)
+    except TelegramError as error:
+        log.warning("could not tell the owner of %s: %s", connection.id, error)
 
 
 async def _owner(context: ContextTypes.DEFAULT_TYPE, connection_id: str) -> int | None:
@@ -133,16 +136,20 @@ def _buyer_message(
     message: Message, channel: str, *, from_owner: bool = False, edited: bool = False
 ) -> BuyerMessage:
     user = message.from_user
+    media = _describe_media(message)
+    hint = (user.language_code or "").split("-")[0].lower() if user else ""
     return BuyerMessage(
         channel="business" if channel == "business" else "direct",
         chat_id=message.chat_id,
         message_id=message.message_id,
-        text=message.text or message.caption or _describe_media(message),
+        text=message.text or " ".join(part for part in (media, message.caption) if part),
         buyer_name=message.chat.first_name or (user.first_name if user else None),
         business_connection_id=message.business_connection_id,
         kind="edit" if edited else "message",
         from_owner=from_owner,
         edited_at=int(message.edit_date.timestamp()) if edited and message.edit_date else None,
+        media=bool(media) and not message.caption,
+        language_hint=hint if hint in LANGUAGES else None,
     )
 
 
@@ -159,14 +166,20 @@ async def _receive(
     inbox = inbox_of(context)
     received = await inbox.receive(buyer, context.bot_data["shop"])
     analysis = received.analysis
-    if received.duplicate or analysis is None or buyer.kind != "message":
+    if received.duplicate or buyer.kind != "message":
         return
     if received.auto_reply is not None:
         # In the background: the rate limiter may hold it for seconds during a peak, and
         # the next buyer's message should be logged and answered meanwhile.
         context.application.create_task(_send_auto_reply(buyer, message, received, context))
-    if received.needs_seller:
+    if received.needs_seller and analysis is not None:
         await notify_sellers(buyer, analysis, context)
+    elif received.needs_seller:
+        await _tell_sellers(
+            context,
+            f"📎 {escape(buyer.buyer_name or 'A buyer')} ({CHANNEL_NAMES[buyer.channel]}) sent "
+            f"{escape(buyer.text)}: open the chat to see it.",
+        )
 
 
 async def _send_auto_reply(
@@ -174,7 +187,6 @@ async def _send_auto_reply(
 ) -> None:
     reply, analysis = received.auto_reply, received.analysis
     assert reply is not None
-    assert analysis is not None
     try:
         await message.reply_text(escape(reply.text), do_quote=False)
     except TelegramError as error:
@@ -182,6 +194,14 @@ async def _send_auto_reply(
         inbox_of(context).auto_reply_failed(buyer, received.claimed_at or datetime.now(UTC))
         return
     await inbox_of(context).auto_reply_sent(buyer, reply, analysis)
+
+
+async def _tell_sellers(context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+    for seller_id in sorted(context.bot_data["settings"].seller_ids):
+        try:
+            await context.bot.send_message(seller_id, text)
+        except TelegramError as error:
+            log.warning("message for seller %s not delivered: %s", seller_id, error)
 
 
 async def notify_sellers(
