@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import re
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -60,7 +59,6 @@ class ShopSettings:
     coupon_value: Amount | None = field(default_factory=lambda: Amount(Decimal(3), "USD"))
     currency: str = "USD"
     """Currency of amounts written without one."""
-    working_hours: str = "09:00-18:00"
     timezone: str = "UTC"
     auto_reply_cooldown_minutes: int = 30
     """At most one auto-reply per buyer in this many minutes."""
@@ -81,8 +79,6 @@ class ShopSettings:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError):
             raise FactError(f"timezone {self.timezone!r} is not an IANA time zone") from None
-        if not re.fullmatch(r"\d{2}:\d{2}-\d{2}:\d{2}", self.working_hours):
-            raise FactError(f"working_hours {self.working_hours!r}: expected e.g. 09:00-18:00")
 
 
 def _amount(text: str, currency: str) -> Amount:
