@@ -45,6 +45,8 @@ class FakeBotApi:
         self._failures: dict[str, list[tuple[int, dict[str, Any], str]]] = {}
         self.connections: dict[str, dict[str, Any]] = {}
         self.pushed_at: dict[int, float] = {}
+        self._shown: dict[tuple[int, int], tuple[Any, Any]] = {}
+        """Text and buttons of each message the bot sent, to refuse edits that change nothing."""
         """When the first message of each chat was queued, for the load benchmark."""
         self._lock = threading.Lock()
         self._loop = asyncio.new_event_loop()
@@ -245,6 +247,8 @@ class FakeBotApi:
                 message["reply_markup"] = params["reply_markup"]
             if "business_connection_id" in params:
                 message["business_connection_id"] = params["business_connection_id"]
+            key = (chat_id, message["message_id"])
+            self._shown[key] = (params.get("text"), params.get("reply_markup"))
             if method == "sendDocument":
                 message["document"] = {
                     "file_id": "f1",
@@ -253,6 +257,10 @@ class FakeBotApi:
                 }
             return message
         return True
+
+    def _unchanged(self, params: dict[str, Any]) -> bool:
+        key = (int(params.get("chat_id") or 0), int(params.get("message_id") or 0))
+        return self._shown.get(key) == (params.get("text"), params.get("reply_markup"))
 
     def _control(self, action: str, params: dict[str, Any]) -> dict[str, Any]:
         """For a driver in another process: queue seller texts or buyer messages in business
@@ -334,6 +342,16 @@ class FakeBotApi:
                 body["parameters"] = parameters
             self.calls.append(Call(method, params, files, result=body))
             return status, body
+        if method == "editMessageText" and self._unchanged(params):
+            body = {
+                "ok": False,
+                "error_code": 400,
+                "description": "Bad Request: message is not modified: specified new message "
+                "content and reply markup are exactly the same as a current content and reply "
+                "markup of the message",
+            }
+            self.calls.append(Call(method, params, files, result=body))
+            return 400, body
         if method == "getUpdates":
             result = await self._get_updates(
                 int(params.get("offset") or 0), float(params.get("timeout") or 0)

@@ -15,6 +15,7 @@ from bot.store.inbox import (
     BusinessConnection,
     add_window,
     cancel_windows,
+    direction_of,
     load_connections,
     load_hours,
     load_peak,
@@ -23,6 +24,7 @@ from bot.store.inbox import (
     save_hours,
     switch_peak,
     waiting,
+    waiting_count,
 )
 from bot.store.log import Entry, EvidenceLog, connection
 from bot.store.verify import verify
@@ -235,3 +237,56 @@ def test_rows_logged_before_the_business_column_existed_still_verify(tmp_path):
     with connection(db, writable=True) as write:
         write.execute("UPDATE messages SET business_connection_id = 'forged' WHERE id = 1")
     assert not verify(db).ok
+
+
+def test_closures_set_before_hours_do_not_open_the_weekend():
+    closed_only = WorkingHours.closures_only("Asia/Shanghai", (parse_closure(["2026-12-25"]),))
+    assert closed_only.is_open(at("2026-11-29 03:00"))  # a Sunday: open, no hours yet
+    assert not closed_only.is_open(at("2026-12-25 10:00"))
+    assert "open every day" in closed_only.describe()
+    weekly = parse_hours("mon-fri 09:00-18:00", closed_only, "UTC")
+    assert not weekly.is_open(at("2026-11-29 10:00"))
+    assert weekly.closures == closed_only.closures
+    assert weekly.timezone == "Asia/Shanghai"
+    assert WorkingHours.from_json(closed_only.to_json()) == closed_only
+
+
+def test_an_opening_in_a_daylight_saving_gap_is_a_real_time():
+    new_york = ZoneInfo("America/New_York")
+    hours = parse_hours("sun 02:30-05:00 America/New_York", None, "UTC")
+    opening = hours.next_opening(datetime(2026, 3, 8, 0, 0, tzinfo=new_york))
+    assert opening is not None
+    assert opening.astimezone(UTC) == datetime(2026, 3, 8, 7, 30, tzinfo=UTC)
+    assert hours.is_open(opening)
+
+
+def test_the_queue_counts_edits_photos_and_the_newest_seller_answer(tmp_path):
+    db = tmp_path / "shop.db"
+    log = EvidenceLog(db)
+    log.append(
+        Entry(direction="in", channel="direct", text="[photo]", chat_id="1", source_id="d::1:1")
+    )
+    log.append(
+        Entry(direction="in", channel="direct", text="where is it", chat_id="2", dispute_risk=False,
+              source_id="d::2:5")
+    )  # fmt: skip
+    log.append(
+        Entry(direction="in", channel="direct", kind="edit", text="refund or i open a dispute",
+              chat_id="2", dispute_risk=True, source_id="d::2:5:edit:9")
+    )  # fmt: skip
+    log.append(Entry(direction="out", channel="direct", text="sent", chat_id="3", template="x"))
+    log.append(Entry(direction="out", channel="direct", text="typed", chat_id="3"))
+    log.close()
+    queue = waiting(db)
+    assert [(w.buyer, w.dispute_risk, w.unanswered) for w in queue] == [
+        (("", "2"), True, 1),
+        (("", "1"), False, 1),
+    ]
+    assert queue[0].text == "refund or i open a dispute"
+    assert waiting_count(db) == 2
+    _, answered = recent_replies(db, timedelta(minutes=5))
+    with connection(db) as read:
+        newest = read.execute("SELECT max(ts) FROM messages WHERE chat_id = '3'").fetchone()[0]
+    assert answered[("", "3")] == datetime.fromisoformat(newest)
+    assert direction_of(db, "d::2:5") == "in"
+    assert direction_of(db, "nothing") is None

@@ -212,8 +212,12 @@ def test_approve_and_send_through_the_business_connection_and_a_refusal(api, tmp
         api.fail_next("sendMessage", 400, description="Bad Request: BUSINESS_PEER_USAGE_MISSING")
         api.press(SELLER, card.result, "send")
         refusal = api.wait_for("answerCallbackQuery")[0]
-        assert "24 hours" in refusal.params["text"]
+        assert "Not delivered" in refusal.params["text"]
+        assert len(refusal.params["text"]) <= 200
         assert refusal.params["show_alert"] is True
+        why = wait_sent_to(api, SELLER, 2)[-1]
+        assert "24 hours" in why
+        assert "business_peer_usage_missing" in why.lower()
         api.press(SELLER, card.result, "send")
         api.wait_for("answerCallbackQuery", 2)
         delivered = wait_sent_to(api, BUYER)
@@ -375,3 +379,33 @@ def test_a_photo_gets_the_auto_reply_in_the_senders_language_or_reaches_the_sell
     photos = [r for r in rows(db) if r["direction"] == "in"]
     assert [r["text"] for r in photos] == ["[photo]", "[photo]"]
     assert photos[0]["scenario"] is None
+
+
+def test_edits_deletions_and_buyer_commands_are_logged_for_what_they_are(api, tmp_path):
+    db = tmp_path / "shop.db"
+
+    def scenario(api):
+        api.connect_business("bc1", SELLER)
+        api.text(SELLER, "/peak on")
+        wait_sent_to(api, SELLER, 2)
+        asked = api.business_message("bc1", BUYER, "where is my parcel?")
+        wait_sent_to(api, BUYER)
+        api.edit_business_message(
+            asked, "where is my parcel? refund me now or i open a paypal dispute and report you"
+        )
+        card = wait_sent_to(api, SELLER, cards=True)[0]
+        assert "dispute risk" in card
+        assert "open a paypal dispute" in card
+        said = api.business_message("bc1", BUYER, "We are on it", sender_id=SELLER)
+        settle()
+        api.delete_business_messages("bc1", BUYER, [said["message_id"]])
+        api.text(SECOND_BUYER, "/order 8123456789012 where is it??")
+        assert "large number of messages" in wait_sent_to(api, SECOND_BUYER)[0]
+        settle()
+
+    assert run_bot(api, db, scenario) == []
+    logged = [(r["direction"], r["kind"], r["chat_id"], r["text"][:14]) for r in rows(db)]
+    deletions = [(d, c) for d, k, c, _ in logged if k == "deletion"]
+    assert deletions == [("out", str(BUYER))]  # the owner deleted their own message
+    assert ("in", "message", str(SECOND_BUYER), "/order 8123456") in logged
+    assert [k for d, k, c, _ in logged if c == str(BUYER) and d == "in"] == ["message", "edit"]

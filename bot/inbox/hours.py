@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -38,6 +38,13 @@ class WorkingHours:
     """Opening blocks for Monday to Sunday, in order."""
     closures: tuple[tuple[date, date], ...] = ()
     """Closed from the first to the last date, both included (holidays)."""
+    weekly: bool = True
+    """False when only closures are set: open every day except on them."""
+
+    @classmethod
+    def closures_only(cls, timezone: str, closures: tuple[tuple[date, date], ...]) -> WorkingHours:
+        every_day: tuple[Block, ...] = ((time(0), None),)
+        return cls(timezone, (every_day,) * 7, closures, weekly=False)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -62,9 +69,10 @@ class WorkingHours:
             if self._closed_on(day):
                 continue
             for start, _ in sorted(self.week[day.weekday()]):
-                opening = datetime.combine(day, start, tzinfo=self.zone)
-                if opening > local:
-                    return opening
+                # through UTC, so an opening inside a daylight-saving gap becomes a real time
+                opening = datetime.combine(day, start, tzinfo=self.zone).astimezone(UTC)
+                if opening > at:
+                    return opening.astimezone(self.zone)
         return None
 
     def _closed_on(self, day: date) -> bool:
@@ -78,6 +86,7 @@ class WorkingHours:
                 for day in self.week
             ],
             "closures": [[first.isoformat(), last.isoformat()] for first, last in self.closures],
+            "weekly": self.weekly,
         }
 
     @classmethod
@@ -95,19 +104,25 @@ class WorkingHours:
                 (date.fromisoformat(first), date.fromisoformat(last))
                 for first, last in data["closures"]
             ),
+            weekly=data.get("weekly", True),
         )
 
     def describe(self) -> str:
+        if not self.weekly:
+            lines = [f"open every day, time zone {self.timezone}"]
+            lines += [_describe_closure(first, last) for first, last in self.closures]
+            return "\n".join(lines)
         lines = [
             f"{name} {_describe_blocks(blocks)}"
             for name, blocks in zip(WEEKDAYS, self.week, strict=True)
         ]
         lines.append(f"time zone {self.timezone}")
-        lines += [
-            f"closed {first.isoformat()}" + (f" to {last.isoformat()}" if last != first else "")
-            for first, last in self.closures
-        ]
+        lines += [_describe_closure(first, last) for first, last in self.closures]
         return "\n".join(lines)
+
+
+def _describe_closure(first: date, last: date) -> str:
+    return f"closed {first.isoformat()}" + (f" to {last.isoformat()}" if last != first else "")
 
 
 def _describe_blocks(blocks: tuple[Block, ...]) -> str:
@@ -130,9 +145,12 @@ def parse_hours(line: str, current: WorkingHours | None, default_timezone: str) 
     blocks = () if words[1].lower() == "closed" else _parse_blocks(words[1])
     timezone = words[2] if len(words) == 3 else (current.timezone if current else default_timezone)
     check_timezone(timezone)
-    base = current or WorkingHours(timezone)
+    if current is not None and current.weekly:
+        base = current
+    else:
+        base = WorkingHours(timezone, closures=current.closures if current else ())
     week = tuple(blocks if day in days else base.week[day] for day in range(7))
-    return replace(base, timezone=timezone, week=week)
+    return replace(base, timezone=timezone, week=week, weekly=True)
 
 
 def parse_days(text: str) -> set[int]:

@@ -84,6 +84,7 @@ class Inbox:
         self.connections = store.load_connections(db_path)
         self.cooldowns = Cooldowns()
         self._sending: set[str] = set()
+        self._sent: set[str] = set()
         self.settings_lock = asyncio.Lock()
         """Held while a seller command reads, changes and stores the modes or hours, so two
         commands at once do not overwrite each other."""
@@ -100,16 +101,21 @@ class Inbox:
     ) -> Received:
         at = at or datetime.now(UTC)
         if message.from_owner:
-            await self._log.append_async(self._entry(message, "out"))
             if message.kind == "message":
                 self.cooldowns.answered_by_seller(message.buyer, at)
+            await self._log.append_async(self._entry(message, "out"))
             return Received(None)
+        if message.kind == "deletion":
+            direction = await asyncio.to_thread(store.direction_of, self.db_path, message.source_id)
+            logged = await self._log.append_async(self._entry(message, direction or "in"))
+            return Received(None, duplicate=logged.duplicate)
         analysis = None
         if message.kind != "deletion" and not message.media and not is_empty(message.text):
             analysis = await self._analyzer.analyse(message.text)
         logged = await self._log.append_async(self._entry(message, "in", analysis))
         if logged.duplicate or message.kind != "message":
-            return Received(analysis, duplicate=logged.duplicate)
+            risky = analysis is not None and analysis.dispute_risk
+            return Received(analysis, duplicate=logged.duplicate, needs_seller=risky)
         template = auto_reply_for(at, self.peak, self.hours)
         needs_seller = template is None or (analysis is not None and analysis.dispute_risk)
         self.cooldowns.cooldown = timedelta(minutes=shop.auto_reply_cooldown_minutes)
@@ -144,12 +150,14 @@ class Inbox:
     def auto_reply_failed(self, message: BuyerMessage, at: datetime) -> None:
         self.cooldowns.release(message.buyer, at)
 
-    def claim_send(self, source_id: str) -> bool:
-        """True for the first seller to send a reply to this buyer message; False after."""
+    def claim_send(self, source_id: str) -> Literal["claimed", "sending", "sent"]:
+        """Only the first seller to press Send on a buyer message sends a reply to it."""
+        if source_id in self._sent:
+            return "sent"
         if source_id in self._sending:
-            return False
+            return "sending"
         self._sending.add(source_id)
-        return True
+        return "claimed"
 
     def release_send(self, source_id: str) -> None:
         """The reply could not be delivered: another press may try again."""
@@ -158,6 +166,8 @@ class Inbox:
     async def seller_sent(
         self, message: BuyerMessage, reply: Draft, analysis: Analysis, scenario: str
     ) -> None:
+        self._sending.discard(message.source_id)
+        self._sent.add(message.source_id)
         self.cooldowns.answered_by_seller(message.buyer, datetime.now(UTC))
         await self._log.append_async(
             Entry(

@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Literal
 
 from bot.inbox.autoreply import BuyerKey
 from bot.inbox.hours import WorkingHours
@@ -95,6 +96,17 @@ def cancel_windows(path: Path, at: datetime) -> list[PeakWindow]:
     return upcoming
 
 
+def direction_of(path: Path, source_id: str) -> Literal["in", "out"] | None:
+    """Whether a logged message was the buyer's ("in") or the seller's ("out")."""
+    with connection(path) as db:
+        row = db.execute(
+            "SELECT direction FROM messages WHERE source_id = ?", [source_id]
+        ).fetchone()
+    if row is None:
+        return None
+    return "out" if row[0] == "out" else "in"
+
+
 def load_hours(path: Path) -> WorkingHours | None:
     saved = _settings(path).get(_HOURS)
     return WorkingHours.from_json(json.loads(saved)) if saved else None
@@ -159,38 +171,47 @@ class Waiting:
     unanswered: int
 
 
-def waiting(path: Path, limit: int = 50) -> list[Waiting]:
-    """Conversations waiting for a human answer: dispute risk first, then the oldest.
+_WAITING = """
+    WITH answered AS (
+        SELECT channel, coalesce(business_connection_id, '') AS bc, chat_id,
+               max(id) AS last_answer
+        FROM messages
+        WHERE kind = 'message' AND direction = 'out' AND channel IN ('business', 'direct')
+          AND (template IS NULL OR template NOT LIKE 'auto_reply_%')
+        GROUP BY 1, 2, 3
+    ),
+    incoming AS (
+        SELECT m.channel, coalesce(m.business_connection_id, '') AS bc, m.chat_id,
+               m.id, m.ts, m.kind, m.dispute_risk
+        FROM messages m
+        LEFT JOIN answered a ON a.channel = m.channel
+            AND a.bc = coalesce(m.business_connection_id, '') AND a.chat_id = m.chat_id
+        WHERE m.kind IN ('message', 'edit') AND m.direction = 'in'
+          AND m.channel IN ('business', 'direct')
+          AND m.id > coalesce(a.last_answer, 0)
+    )
+    SELECT channel, bc, chat_id, max(id) AS latest, min(ts) AS since,
+           coalesce(max(dispute_risk), 0) AS risk, sum(kind = 'message') AS unanswered
+    FROM incoming GROUP BY channel, bc, chat_id HAVING sum(kind = 'message') > 0
+"""
+"""Buyer conversations with messages (or edits) after the last human answer; auto-replies
+are not answers. An edit counts for the text shown and for dispute risk."""
 
-    Auto-replies do not count as answers."""
+
+def waiting_count(path: Path) -> int:
+    if not path.exists():
+        return 0
+    with connection(path) as db:
+        return db.execute(f"SELECT count(*) FROM ({_WAITING})").fetchone()[0]
+
+
+def waiting(path: Path, limit: int = 50) -> list[Waiting]:
+    """Conversations waiting for a human answer: dispute risk first, then the oldest."""
     if not path.exists():
         return []
     with connection(path) as db:
         rows = db.execute(
-            """
-            WITH answered AS (
-                SELECT channel, coalesce(business_connection_id, '') AS bc, chat_id,
-                       max(id) AS last_answer
-                FROM messages
-                WHERE kind = 'message' AND direction = 'out' AND channel IN ('business', 'direct')
-                  AND (template IS NULL OR template NOT LIKE 'auto_reply_%')
-                GROUP BY 1, 2, 3
-            ),
-            incoming AS (
-                SELECT m.channel, coalesce(m.business_connection_id, '') AS bc, m.chat_id,
-                       m.id, m.ts, m.text, m.scenario, m.language, m.dispute_risk, m.buyer_name
-                FROM messages m
-                LEFT JOIN answered a ON a.channel = m.channel
-                    AND a.bc = coalesce(m.business_connection_id, '') AND a.chat_id = m.chat_id
-                WHERE m.kind = 'message' AND m.direction = 'in'
-                  AND m.channel IN ('business', 'direct')
-                  AND m.id > coalesce(a.last_answer, 0)
-            )
-            SELECT channel, bc, chat_id, max(id), min(ts), max(dispute_risk), count(*)
-            FROM incoming GROUP BY channel, bc, chat_id
-            ORDER BY max(dispute_risk) DESC, min(ts) ASC
-            LIMIT ?
-            """,
+            f"{_WAITING} ORDER BY risk DESC, since ASC LIMIT ?",
             [limit],
         ).fetchall()
         found = []
@@ -231,7 +252,7 @@ def recent_replies(
             "SELECT coalesce(business_connection_id, ''), chat_id, template, max(ts) FROM messages "
             "WHERE direction = 'out' AND kind = 'message' AND channel IN ('business', 'direct') "
             "AND ts >= ? AND coalesce(template, '') != 'auto_reply_welcome' "
-            "GROUP BY 1, 2, template IN ('auto_reply_busy', 'auto_reply_away')",
+            "GROUP BY 1, 2, coalesce(template IN ('auto_reply_busy', 'auto_reply_away'), 0)",
             [cutoff],
         ).fetchall()
     for bc, chat_id, template, ts in rows:
@@ -272,19 +293,24 @@ class LoggedBuyerMessage:
     text: str
     buyer_name: str | None
     business_connection_id: str | None
+    has_text: bool = True
+    """False for a photo or sticker without a caption (it was not analysed)."""
 
 
 def logged_buyer_message(path: Path, row_id: int) -> LoggedBuyerMessage | None:
     """A buyer message of the inbox as logged, to open its card again from the queue."""
     with connection(path) as db:
         row = db.execute(
-            "SELECT channel, chat_id, source_id, text, buyer_name, business_connection_id "
-            "FROM messages WHERE id = ? AND direction = 'in' AND kind = 'message' "
-            "AND channel IN ('business', 'direct')",
+            "SELECT channel, chat_id, source_id, text, buyer_name, business_connection_id, "
+            "scenario FROM messages WHERE id = ? AND direction = 'in' "
+            "AND kind IN ('message', 'edit') AND channel IN ('business', 'direct')",
             [row_id],
         ).fetchone()
     if row is None:
         return None
-    channel, chat_id, source_id, text, buyer_name, connection_id = row
-    message_id = int((source_id or "0").rsplit(":", 1)[-1])
-    return LoggedBuyerMessage(channel, int(chat_id), message_id, text, buyer_name, connection_id)
+    channel, chat_id, source_id, text, buyer_name, connection_id, scenario = row
+    # source ids read "channel:connection:chat:message[:edit:time]"
+    message_id = int((source_id or "").split(f":{chat_id}:", 1)[-1].split(":")[0] or 0)
+    return LoggedBuyerMessage(
+        channel, int(chat_id), message_id, text, buyer_name, connection_id, has_text=bool(scenario)
+    )

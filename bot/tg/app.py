@@ -88,8 +88,11 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await inbox.welcome_buyer(update, context)
 
 
-@sellers_only
 async def unknown(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A seller mistyped a command; from a buyer, "/order 123 where?" is a buyer message."""
+    if not is_seller(update, context):
+        await inbox.direct_message(update, context)
+        return
     await update.effective_message.reply_text("Unknown command. " + HELP)
 
 
@@ -149,15 +152,20 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     elif kind == "r":
         state = replace(state, resolution=value)
     reply = draft_for(state, context.bot_data["shop"])
-    notice, alert = "", False
-    if kind == "send" and state.buyer is not None and not state.sent:
-        state, notice, alert = await inbox.send_to_buyer(state, context)
+    if kind == "send" and state.buyer is not None:
+        outcome = await inbox.send_to_buyer(state, context)
+        await query.answer(outcome.notice, show_alert=outcome.alert)
+        if outcome.explanation:
+            await context.bot.send_message(update.effective_chat.id, outcome.explanation)
+        if outcome.state != state:
+            await update_card(query, outcome.state, reply, context.bot, context.chat_data)
+        return
     if kind == "log" and not state.logged:
         chat_id = str(update.effective_chat.id) if update.effective_chat else None
         await _log_as_sent(context.bot_data["log"], state, reply, chat_id)
         state = replace(state, logged=True)
     await update_card(query, state, reply, context.bot, context.chat_data)
-    await query.answer(notice or None, show_alert=alert)
+    await query.answer()
 
 
 async def _log_as_sent(

@@ -9,11 +9,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from telegram import Message, Update
-from telegram.error import TelegramError
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 from telegram.ext import ContextTypes
 
 from bot.analysis import Analysis
@@ -22,6 +29,7 @@ from bot.inbox.service import BuyerMessage, Inbox, Received
 from bot.replies.facts import Facts
 from bot.scenarios import LANGUAGES
 from bot.store import inbox as store
+from bot.store.log import StoreError
 from bot.tg.card import CHANNEL_NAMES, CardState, card_text, draft_for, send_card
 from bot.tg.commands import NOT_A_SELLER, is_seller, language_of, seller_language
 from bot.tg.text import escape
@@ -29,8 +37,13 @@ from bot.tg.text import escape
 log = logging.getLogger(__name__)
 
 REFUSED_24H = (
-    "Telegram refused to deliver it: {reason}. A business account's bot can reply only in "
-    "chats where the buyer wrote in the last 24 hours. Nothing was logged as sent."
+    "Telegram refused to deliver the reply: {reason}. A business account's bot can reply "
+    "only in chats where the buyer wrote in the last 24 hours. Nothing was logged as sent."
+)
+REFUSED = "Telegram refused to deliver the reply: {reason}. Nothing was logged as sent."
+UNCONFIRMED = (
+    "Telegram did not confirm the delivery ({reason}). The buyer may or may not have it: "
+    "look at the chat before pressing Send again. Nothing was logged as sent."
 )
 
 
@@ -99,8 +112,8 @@ async def business_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     buyer = _buyer_message(
         message,
         "business",
-        from_owner=sender is not None
-        and (sender == owner or sender in context.bot_data["settings"].seller_ids),
+        # In a business chat the buyer is the chat: anyone else writing is the shop.
+        from_owner=sender is not None and (sender == owner or sender != message.chat_id),
         edited=update.edited_business_message is not None,
     )
     await _receive(buyer, message, context)
@@ -166,7 +179,11 @@ async def _receive(
     inbox = inbox_of(context)
     received = await inbox.receive(buyer, context.bot_data["shop"])
     analysis = received.analysis
-    if received.duplicate or buyer.kind != "message":
+    if received.duplicate or buyer.kind == "deletion":
+        return
+    if buyer.kind == "edit":
+        if received.needs_seller and analysis is not None:
+            await notify_sellers(buyer, analysis, context)
         return
     if received.auto_reply is not None:
         # In the background: the rate limiter may hold it for seconds during a peak, and
@@ -231,18 +248,26 @@ async def notify_sellers(
             log.warning("card for seller %s not delivered: %s", seller_id, error)
 
 
-async def send_to_buyer(
-    state: CardState, context: ContextTypes.DEFAULT_TYPE
-) -> tuple[CardState, str, bool]:
-    """Deliver the card's draft to its buyer, once.
+@dataclass(frozen=True, slots=True)
+class SendOutcome:
+    state: CardState
+    notice: str
+    """For answerCallbackQuery: at most 200 characters."""
+    alert: bool = False
+    explanation: str = ""
+    """A longer message in the seller's chat when the reply was not delivered."""
 
-    Returns the card's new state, what to tell the seller, and whether that needs an alert
-    (the reply was not delivered) rather than a passing notice."""
+
+async def send_to_buyer(state: CardState, context: ContextTypes.DEFAULT_TYPE) -> SendOutcome:
+    """Deliver the card's draft to its buyer, once, and log it once delivered."""
     buyer = state.buyer
     assert buyer is not None
     inbox = inbox_of(context)
-    if not inbox.claim_send(buyer.source_id):
-        return replace(state, sent=True), "A seller has already sent a reply to this message.", True
+    claim = inbox.claim_send(buyer.source_id)
+    if claim == "sent":
+        return SendOutcome(replace(state, sent=True), "A seller has already sent a reply.")
+    if claim == "sending":
+        return SendOutcome(state, "Another seller is sending a reply right now.", alert=True)
     reply = draft_for(state, context.bot_data["shop"])
     try:
         await context.bot.send_message(
@@ -250,13 +275,42 @@ async def send_to_buyer(
             escape(reply.text),
             business_connection_id=buyer.business_connection_id,
         )
+    except (BadRequest, Forbidden, RetryAfter) as error:
+        inbox.release_send(buyer.source_id)
+        template = REFUSED_24H if buyer.business_connection_id else REFUSED
+        return SendOutcome(
+            state,
+            "Not delivered: Telegram refused it (see why in the chat).",
+            alert=True,
+            explanation=template.format(reason=escape(error.message)),
+        )
+    except (TimedOut, NetworkError) as error:
+        inbox.release_send(buyer.source_id)
+        return SendOutcome(
+            state,
+            "Telegram did not confirm the delivery.",
+            alert=True,
+            explanation=UNCONFIRMED.format(reason=escape(str(error))),
+        )
     except TelegramError as error:
         inbox.release_send(buyer.source_id)
-        reason = escape(error.message)
-        template = REFUSED_24H if buyer.business_connection_id else "Not delivered: {reason}."
-        return state, template.format(reason=reason), True
-    await inbox.seller_sent(buyer, reply, state.analysis, state.scenario)
-    return replace(state, sent=True), "Sent.", False
+        template = REFUSED_24H if buyer.business_connection_id else REFUSED
+        return SendOutcome(
+            state,
+            "Not delivered: Telegram refused it (see why in the chat).",
+            alert=True,
+            explanation=template.format(reason=escape(error.message)),
+        )
+    try:
+        await inbox.seller_sent(buyer, reply, state.analysis, state.scenario)
+    except StoreError as error:
+        return SendOutcome(
+            replace(state, sent=True),
+            "Sent, but the evidence log could not record it.",
+            alert=True,
+            explanation=f"Sent to the buyer, but not logged: {escape(str(error))}",
+        )
+    return SendOutcome(replace(state, sent=True), "Sent.")
 
 
 async def open_from_queue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -272,6 +326,11 @@ async def open_from_queue(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     logged = await asyncio.to_thread(store.logged_buyer_message, inbox.db_path, int(row_id))
     if logged is None:
         await query.answer("That message is no longer in the log.", show_alert=True)
+        return
+    if not logged.has_text:
+        await query.answer(
+            f"{logged.text} without text: answer it in the buyer's chat.", show_alert=True
+        )
         return
     buyer = BuyerMessage(
         channel="business" if logged.channel == "business" else "direct",

@@ -23,6 +23,8 @@ PEAK_USAGE = (
     "/peak 2026-11-10 20:00 - 2026-11-12 02:00 (a scheduled window, in the shop's time zone) "
     "· /peak clear (cancel the windows that have not started)"
 )
+QUEUE_SHOWN = 20
+"""Conversations listed by /queue: 20 previews fit one message with their buttons."""
 HOURS_USAGE = (
     "Usage: /hours mon-fri 09:00-12:00,13:30-18:00 Asia/Shanghai · /hours sat closed · "
     "/hours off (no working hours: no off-hours auto-reply)"
@@ -73,11 +75,17 @@ async def peak_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
                 if args[1] != "until" or len(args) < 3:
                     raise HoursError(PEAK_USAGE)
                 until = parse_moment(args[2:], timezone)
+                if until <= datetime.now(UTC):
+                    raise HoursError("that time has already passed")
             inbox.peak = await asyncio.to_thread(store.switch_peak, path, on=True, until=until)
             when = f" until {_local(until, timezone)} ({timezone})" if until else ""
             await _reply(update, f"Peak mode is on{escape(when)}: buyers get the busy auto-reply.")
         elif args == ["off"]:
-            inbox.peak = await asyncio.to_thread(store.switch_peak, path, on=False)
+            now = datetime.now(UTC)
+            for window in inbox.peak.windows:
+                if window.covers(now):
+                    unschedule_window(context.application, window)
+            inbox.peak = await asyncio.to_thread(store.switch_peak, path, on=False, at=now)
             await _reply(update, "Peak mode is off.")
         elif args == ["clear"]:
             cancelled = await asyncio.to_thread(store.cancel_windows, path, datetime.now(UTC))
@@ -125,7 +133,7 @@ def peak_status(inbox: Inbox, timezone: str) -> str:
     lines.append(
         f"Today (UTC): {counts.buyer_messages} buyer messages, {counts.auto_replies} "
         f"auto-replies, {counts.seller_replies} seller replies; "
-        f"{len(store.waiting(inbox.db_path))} conversations waiting (/queue)"
+        f"{store.waiting_count(inbox.db_path)} conversations waiting (/queue)"
     )
     return "\n".join(lines)
 
@@ -141,7 +149,8 @@ async def hours_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     try:
         if args == ["off"]:
-            hours = None
+            closures = inbox.hours.closures if inbox.hours else ()
+            hours = WorkingHours.closures_only(_timezone(context), closures) if closures else None
         else:
             hours = parse_hours(" ".join(args), inbox.hours, context.bot_data["shop"].timezone)
     except HoursError as error:
@@ -149,7 +158,7 @@ async def hours_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     await asyncio.to_thread(store.save_hours, inbox.db_path, hours)
     inbox.hours = hours
-    shown = hours.describe() if hours else "Working hours are off: no off-hours auto-reply."
+    shown = hours.describe() if hours else "No working hours: no off-hours auto-reply."
     await _reply(update, escape(shown))
 
 
@@ -166,12 +175,13 @@ async def closed_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         return
     try:
         if args == ["off"]:
-            hours = replace(inbox.hours, closures=()) if inbox.hours else None
+            weekly = inbox.hours is not None and inbox.hours.weekly
+            hours = replace(inbox.hours, closures=()) if weekly else None
         else:
             closure = parse_closure(args)
             timezone = _timezone(context)
             check_timezone(timezone)
-            base = inbox.hours or parse_hours(f"daily 00:00-24:00 {timezone}", None, timezone)
+            base = inbox.hours or WorkingHours.closures_only(timezone, ())
             hours = replace(base, closures=(*base.closures, closure))
     except HoursError as error:
         await _reply(update, escape(str(error)))
@@ -184,14 +194,17 @@ async def closed_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 @sellers_only
 async def queue_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     inbox = _inbox(context)
-    entries = await asyncio.to_thread(store.waiting, inbox.db_path)
+    entries = await asyncio.to_thread(store.waiting, inbox.db_path, QUEUE_SHOWN)
     if not entries:
         await _reply(update, "No buyer is waiting for an answer.")
         return
-    lines, buttons = [f"{len(entries)} conversations waiting, dispute risk first:"], []
+    total = await asyncio.to_thread(store.waiting_count, inbox.db_path)
+    shown = f" (the first {len(entries)})" if total > len(entries) else ""
+    lines = [f"{total} conversations waiting{shown}, dispute risk first:"]
+    buttons = []
     for number, entry in enumerate(entries, 1):
         flag = "⚠️ " if entry.dispute_risk else ""
-        preview = entry.text if len(entry.text) <= 80 else entry.text[:79] + "…"
+        preview = entry.text if len(entry.text) <= 100 else entry.text[:99] + "…"
         lines.append(
             f"{number}. {flag}{entry.buyer_name or 'Buyer'} · {entry.scenario or '-'} · "
             f"{entry.unanswered} unanswered since {entry.ts[:16].replace('T', ' ')} UTC: {preview}"
@@ -239,7 +252,8 @@ async def _announce(context: ContextTypes.DEFAULT_TYPE) -> None:
     assert job is not None
     window, opening = job.data
     inbox = _inbox(context)
-    inbox.peak = await asyncio.to_thread(store.load_peak, inbox.db_path)
+    async with inbox.settings_lock:
+        inbox.peak = await asyncio.to_thread(store.load_peak, inbox.db_path)
     timezone = _timezone(context)
     text = (
         f"Scheduled peak mode is on until {_local(window.ends_at, timezone)} ({timezone}): "
