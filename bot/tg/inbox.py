@@ -11,8 +11,9 @@ import asyncio
 import logging
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import Literal
 
-from telegram import Message, Update
+from telegram import BusinessConnection, Message, Update
 from telegram.error import (
     BadRequest,
     Forbidden,
@@ -55,15 +56,7 @@ async def business_connection(update: Update, context: ContextTypes.DEFAULT_TYPE
     connection = update.business_connection
     if connection is None:
         return
-    inbox = inbox_of(context)
-    info = store.BusinessConnection(
-        connection.id,
-        connection.user.id,
-        can_reply=bool(connection.rights and connection.rights.can_reply),
-        is_enabled=connection.is_enabled,
-    )
-    await asyncio.to_thread(store.save_connection, inbox.db_path, info)
-    inbox.connections[connection.id] = info
+    info = await _remember(connection, context)
     if not connection.is_enabled:
         text = "replybot is disconnected from your business account."
     elif info.can_reply:
@@ -90,6 +83,13 @@ async def _owner(context: ContextTypes.DEFAULT_TYPE, connection_id: str) -> int 
     except TelegramError as error:
         log.warning("business connection %s unknown: %s", connection_id, error)
         return None
+    return (await _remember(connection, context)).owner_user_id
+
+
+async def _remember(
+    connection: BusinessConnection, context: ContextTypes.DEFAULT_TYPE
+) -> store.BusinessConnection:
+    inbox = inbox_of(context)
     info = store.BusinessConnection(
         connection.id,
         connection.user.id,
@@ -98,7 +98,7 @@ async def _owner(context: ContextTypes.DEFAULT_TYPE, connection_id: str) -> int 
     )
     await asyncio.to_thread(store.save_connection, inbox.db_path, info)
     inbox.connections[connection.id] = info
-    return info.owner_user_id
+    return info
 
 
 async def business_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -146,13 +146,17 @@ async def direct_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 
 def _buyer_message(
-    message: Message, channel: str, *, from_owner: bool = False, edited: bool = False
+    message: Message,
+    channel: Literal["business", "direct"],
+    *,
+    from_owner: bool = False,
+    edited: bool = False,
 ) -> BuyerMessage:
     user = message.from_user
     media = _describe_media(message)
     hint = (user.language_code or "").split("-")[0].lower() if user else ""
     return BuyerMessage(
-        channel="business" if channel == "business" else "direct",
+        channel=channel,
         chat_id=message.chat_id,
         message_id=message.message_id,
         text=message.text or " ".join(part for part in (media, message.caption) if part),
