@@ -409,3 +409,18 @@ def test_edits_deletions_and_buyer_commands_are_logged_for_what_they_are(api, tm
     assert deletions == [("out", str(BUYER))]  # the owner deleted their own message
     assert ("in", "message", str(SECOND_BUYER), "/order 8123456") in logged
     assert [k for d, k, c, _ in logged if c == str(BUYER) and d == "in"] == ["message", "edit"]
+
+
+def test_windows_scheduled_before_a_restart_still_open_and_close(api, tmp_path):
+    db = tmp_path / "shop.db"
+
+    def before(api):
+        api.text(SELLER, f"/peak {_moment(timedelta(seconds=6))} - {_moment(timedelta(seconds=8))}")
+        assert "Peak window scheduled" in wait_sent_to(api, SELLER)[0]
+
+    def after(api):
+        assert "Scheduled peak mode is on" in wait_sent_to(api, SELLER, 2, timeout=15)[1]
+        assert "has ended" in wait_sent_to(api, SELLER, 3, timeout=15)[2]
+
+    assert run_bot(api, db, before) == []
+    assert run_bot(api, db, after) == []
