@@ -1,4 +1,6 @@
 import re
+import tomllib
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -81,3 +83,16 @@ def test_callback_data_stays_within_64_bytes():
     assert callback_data("s", "wrong_or_missing_item") == "s:wrong_or_missing_item"
     with pytest.raises(ValueError, match="64 bytes"):
         callback_data("x" * 65)
+
+
+def test_every_package_of_the_code_is_in_the_distribution():
+    """A package missing from pyproject works in an editable install and breaks `pip install .`."""
+    root = Path(__file__).resolve().parents[1]
+    listed = set(
+        tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    )
+    found = {
+        ".".join(init.parent.relative_to(root).parts)
+        for init in (root / "bot").rglob("__init__.py")
+    }
+    assert found <= listed
