@@ -74,6 +74,10 @@ class FakeBotApi:
             self._server.close()
             for writer in self._writers:
                 writer.close()
+            others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in others:
+                task.cancel()
+            await asyncio.gather(*others, return_exceptions=True)
             await self._server.wait_closed()
 
         asyncio.run_coroutine_threadsafe(close(), self._loop).result(timeout=10)
@@ -319,6 +323,8 @@ class FakeBotApi:
                     break
         except (ConnectionError, asyncio.IncompleteReadError):
             pass  # the bot stopped polling and hung up
+        except asyncio.CancelledError:
+            pass  # the server is stopping; end quietly instead of as a cancelled task
         finally:
             self._writers.discard(writer)
             writer.close()
