@@ -46,7 +46,7 @@ class BuyerMessage:
     edited_at: int | None = None
     """For an edit, when it was made (Unix time): each edit is logged once."""
     media: bool = False
-    """A photo, sticker, voice message...: `text` is its caption or a placeholder."""
+    """A photo, sticker or voice message without a caption: `text` names what it is."""
     language_hint: str | None = None
     """The sender's Telegram language, for replies to messages without text."""
 

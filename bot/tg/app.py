@@ -109,14 +109,11 @@ async def buyer_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     except EmptyMessageError:
         await message.reply_text(UNREADABLE)
         return
-    state = CardState(
-        analysis=analysis,
-        scenario=analysis.scenario,
-        language=analysis.language,
-        resolution="",
-        seller_language=await seller_language(update, context),
+    state = CardState.for_message(
+        analysis,
+        await seller_language(update, context),
         source=f"assistant:{message.chat_id}:{message.message_id}",
-    ).with_scenario(analysis.scenario)
+    )
     text = card_text(state, draft_for(state, context.bot_data["shop"]))
     await send_card(context.bot, message.chat_id, state, text, context.chat_data)
 

@@ -37,6 +37,25 @@ class CardState:
     """For a message from the inbox: the buyer to send the reply to (a "Send" button)."""
     sent: bool = False
 
+    @classmethod
+    def for_message(
+        cls,
+        analysis: Analysis,
+        seller_language: str,
+        source: str,
+        buyer: BuyerMessage | None = None,
+    ) -> CardState:
+        """A new card: the analysed scenario, its default resolution, the buyer's language."""
+        return cls(
+            analysis=analysis,
+            scenario=analysis.scenario,
+            language=analysis.language,
+            resolution=template(analysis.scenario).default_resolution,
+            seller_language=seller_language,
+            source=source,
+            buyer=buyer,
+        )
+
     def with_scenario(self, scenario: str) -> CardState:
         return replace(self, scenario=scenario, resolution=template(scenario).default_resolution)
 

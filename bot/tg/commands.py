@@ -37,7 +37,8 @@ def is_seller(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     return user is not None and user.id in context.bot_data["settings"].seller_ids
 
 
-async def _reply(update: Update, text: str) -> None:
+async def reply(update: Update, text: str) -> None:
+    """Answer with `text` (escaped HTML), split to fit Telegram's message limit."""
     for piece in split_message(text):
         await update.effective_message.reply_text(piece)
 
@@ -86,7 +87,7 @@ async def lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     args = context.args or []
     if not args or args[0] not in LANGUAGES:
         current = await seller_language(update, context)
-        await _reply(
+        await reply(
             update, f"Your language is {current}. Change it with /lang {'|'.join(LANGUAGES)}."
         )
         return
@@ -95,37 +96,39 @@ async def lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         set_setting, settings.db_path, update.effective_user.id, "language", args[0]
     )
     context.bot_data.setdefault("seller_languages", {})[update.effective_user.id] = args[0]
-    await _reply(update, f"Your language is now {args[0]}.")
+    await reply(update, f"Your language is now {args[0]}.")
 
 
 @sellers_only
 async def draft_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     args = context.args or []
     if not args:
-        await _reply(update, "Usage: /draft SCENARIO [LANG], e.g. /draft shipping_delay_notice vi\n"
+        await reply(update, "Usage: /draft SCENARIO [LANG], e.g. /draft shipping_delay_notice vi\n"
                              "Templates: " + ", ".join(TEMPLATES))  # fmt: skip
         return
     language = args[1] if len(args) > 1 else "en"
     if language not in LANGUAGES:
-        await _reply(update, f"Unknown language {escape(language)}: choose {', '.join(LANGUAGES)}.")
+        await reply(update, f"Unknown language {escape(language)}: choose {', '.join(LANGUAGES)}.")
         return
     mirror = await seller_language(update, context)
     try:
-        reply = draft(args[0], language, settings=context.bot_data["shop"], seller_language=mirror)
+        drafted = draft(
+            args[0], language, settings=context.bot_data["shop"], seller_language=mirror
+        )
     except (UnknownTemplateError, UnknownResolutionError) as error:
-        await _reply(update, escape(str(error)))
+        await reply(update, escape(str(error)))
         return
-    text = escape(reply.text)
-    if reply.seller_language != reply.language:
-        text += f"\n\n<b>{reply.seller_language}</b>\n" + escape(reply.seller_text)
-    await _reply(update, text)
+    text = escape(drafted.text)
+    if drafted.seller_language != drafted.language:
+        text += f"\n\n<b>{drafted.seller_language}</b>\n" + escape(drafted.seller_text)
+    await reply(update, text)
 
 
 @sellers_only
 async def case_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     args = context.args or []
     if len(args) != 1:
-        await _reply(update, "Usage: /case ORDER")
+        await reply(update, "Usage: /case ORDER")
         return
     settings: BotSettings = context.bot_data["settings"]
 
@@ -137,30 +140,30 @@ async def case_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         text = await asyncio.to_thread(report)
     except StoreError as error:
         text = str(error)
-    await _reply(update, escape(text or f"Nothing is logged about order {args[0]}."))
+    await reply(update, escape(text or f"Nothing is logged about order {args[0]}."))
 
 
 @sellers_only
 async def resolve_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     args = context.args or []
     if len(args) not in (2, 4):
-        await _reply(update, "Usage: /resolve ORDER RESOLUTION [AMOUNT CURRENCY]")
+        await reply(update, "Usage: /resolve ORDER RESOLUTION [AMOUNT CURRENCY]")
         return
     amount = None
     if len(args) == 4:
         try:
             amount = Amount(Decimal(args[2]), args[3].upper())
         except InvalidOperation:
-            await _reply(update, f"Not an amount: {escape(args[2])}")
+            await reply(update, f"Not an amount: {escape(args[2])}")
             return
     try:
         logged = await asyncio.to_thread(
             resolve_case, context.bot_data["log"], args[0], args[1], amount
         )
     except StoreError as error:
-        await _reply(update, escape(str(error)))
+        await reply(update, escape(str(error)))
         return
-    await _reply(
+    await reply(
         update, f"Order {escape(args[0])} resolved ({escape(args[1])}); logged as row {logged.id}."
     )
 
@@ -183,7 +186,7 @@ async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     try:
         filters, fmt = _export_filters(list(context.args or []))
     except ValueError:
-        await _reply(
+        await reply(
             update, "Usage: /export [ORDER | FROM TO] [csv|jsonl|html], dates as 2026-11-11"
         )
         return
@@ -198,10 +201,10 @@ async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     try:
         content = await asyncio.to_thread(make)
     except StoreError as error:
-        await _reply(update, escape(str(error)))
+        await reply(update, escape(str(error)))
         return
     if content is None:
-        await _reply(update, "No messages match: nothing to export.")
+        await reply(update, "No messages match: nothing to export.")
         return
     name = f"replybot-{filters.order_id or 'export'}.{fmt}"
     await update.effective_message.reply_document(BytesIO(content.encode("utf-8")), filename=name)
@@ -213,9 +216,9 @@ async def verify_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     try:
         verdict = await asyncio.to_thread(verify, settings.db_path)
     except StoreError as error:
-        await _reply(update, escape(str(error)))
+        await reply(update, escape(str(error)))
         return
-    await _reply(update, escape(verdict.describe()))
+    await reply(update, escape(verdict.describe()))
 
 
 @sellers_only
@@ -224,17 +227,17 @@ async def settings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     bot_settings: BotSettings = context.bot_data["settings"]
     if not args:
         shop = context.bot_data["shop"]
-        await _reply(update, escape(describe(shop)) + "\n\nChange one with /settings NAME VALUE")
+        await reply(update, escape(describe(shop)) + "\n\nChange one with /settings NAME VALUE")
         return
     if len(args) < 2:
-        await _reply(update, "Usage: /settings NAME VALUE, e.g. /settings return_window_days 30")
+        await reply(update, "Usage: /settings NAME VALUE, e.g. /settings return_window_days 30")
         return
     try:
         shop = await asyncio.to_thread(
             save_shop_setting, bot_settings.db_path, args[0], " ".join(args[1:])
         )
     except FactError as error:
-        await _reply(update, escape(str(error)))
+        await reply(update, escape(str(error)))
         return
     context.bot_data["shop"] = shop
-    await _reply(update, f"{escape(args[0])} is now {escape(' '.join(args[1:]))}.")
+    await reply(update, f"{escape(args[0])} is now {escape(' '.join(args[1:]))}.")

@@ -231,15 +231,9 @@ async def notify_sellers(
     """The message's card, with a Send button, in every seller's chat."""
     seller_ids = context.bot_data["settings"].seller_ids
     for seller_id in sorted(seller_ids):
-        state = CardState(
-            analysis=analysis,
-            scenario=analysis.scenario,
-            language=analysis.language,
-            resolution="",
-            seller_language=await language_of(seller_id, context),
-            source=buyer.source_id,
-            buyer=buyer,
-        ).with_scenario(analysis.scenario)
+        state = CardState.for_message(
+            analysis, await language_of(seller_id, context), buyer.source_id, buyer
+        )
         try:
             await send_card(
                 context.bot,
@@ -345,15 +339,9 @@ async def open_from_queue(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         business_connection_id=logged.business_connection_id,
     )
     analysis = await context.bot_data["analyzer"].analyse(logged.text)
-    state = CardState(
-        analysis=analysis,
-        scenario=analysis.scenario,
-        language=analysis.language,
-        resolution="",
-        seller_language=await seller_language(update, context),
-        source=buyer.source_id,
-        buyer=buyer,
-    ).with_scenario(analysis.scenario)
+    state = CardState.for_message(
+        analysis, await seller_language(update, context), buyer.source_id, buyer
+    )
     text = card_text(state, draft_for(state, context.bot_data["shop"]))
     await send_card(context.bot, update.effective_chat.id, state, text, context.chat_data)
     await query.answer()

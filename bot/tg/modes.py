@@ -15,7 +15,7 @@ from bot.inbox.hours import HoursError, WorkingHours, check_timezone, parse_clos
 from bot.inbox.peak import PeakWindow, parse_moment, parse_window
 from bot.inbox.service import Inbox
 from bot.store import inbox as store
-from bot.tg.commands import Handler, sellers_only
+from bot.tg.commands import Handler, reply, sellers_only
 from bot.tg.text import callback_data, escape, split_message
 
 PEAK_USAGE = (
@@ -49,11 +49,6 @@ def _timezone(context: ContextTypes.DEFAULT_TYPE) -> str:
     return inbox.hours.timezone if inbox.hours else context.bot_data["shop"].timezone
 
 
-async def _reply(update: Update, text: str) -> None:
-    for piece in split_message(text):
-        await update.effective_message.reply_text(piece)
-
-
 def _local(moment: datetime, timezone: str) -> str:
     return moment.astimezone(WorkingHours(timezone).zone).strftime("%Y-%m-%d %H:%M")
 
@@ -67,7 +62,7 @@ async def peak_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     path = inbox.db_path
     try:
         if not args:
-            await _reply(update, escape(await asyncio.to_thread(peak_status, inbox, timezone)))
+            await reply(update, escape(await asyncio.to_thread(peak_status, inbox, timezone)))
             return
         if args[0] == "on":
             until = None
@@ -79,20 +74,20 @@ async def peak_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
                     raise HoursError("that time has already passed")
             inbox.peak = await asyncio.to_thread(store.switch_peak, path, on=True, until=until)
             when = f" until {_local(until, timezone)} ({timezone})" if until else ""
-            await _reply(update, f"Peak mode is on{escape(when)}: buyers get the busy auto-reply.")
+            await reply(update, f"Peak mode is on{escape(when)}: buyers get the busy auto-reply.")
         elif args == ["off"]:
             now = datetime.now(UTC)
             for window in inbox.peak.windows:
                 if window.covers(now):
                     unschedule_window(context.application, window)
             inbox.peak = await asyncio.to_thread(store.switch_peak, path, on=False, at=now)
-            await _reply(update, "Peak mode is off.")
+            await reply(update, "Peak mode is off.")
         elif args == ["clear"]:
             cancelled = await asyncio.to_thread(store.cancel_windows, path, datetime.now(UTC))
             for window in cancelled:
                 unschedule_window(context.application, window)
             inbox.peak = await asyncio.to_thread(store.load_peak, path)
-            await _reply(update, f"{len(cancelled)} scheduled peak windows cancelled.")
+            await reply(update, f"{len(cancelled)} scheduled peak windows cancelled.")
         elif not args[0][:1].isdigit():
             raise HoursError(PEAK_USAGE)
         else:
@@ -104,7 +99,7 @@ async def peak_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
             )
             inbox.peak = replace(inbox.peak, windows=(*inbox.peak.windows, window))
             schedule_window(context.application, window)
-            await _reply(
+            await reply(
                 update,
                 escape(
                     f"Peak window scheduled: {_local(starts_at, timezone)} to "
@@ -112,7 +107,7 @@ async def peak_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
                 ),
             )
     except HoursError as error:
-        await _reply(update, escape(str(error)))
+        await reply(update, escape(str(error)))
 
 
 def peak_status(inbox: Inbox, timezone: str) -> str:
@@ -145,7 +140,7 @@ async def hours_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     inbox = _inbox(context)
     if not args:
         shown = inbox.hours.describe() if inbox.hours else "No working hours are set."
-        await _reply(update, escape(shown) + "\n\n" + escape(HOURS_USAGE))
+        await reply(update, escape(shown) + "\n\n" + escape(HOURS_USAGE))
         return
     try:
         if args == ["off"]:
@@ -154,12 +149,12 @@ async def hours_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         else:
             hours = parse_hours(" ".join(args), inbox.hours, context.bot_data["shop"].timezone)
     except HoursError as error:
-        await _reply(update, escape(f"{error}\n{HOURS_USAGE}"))
+        await reply(update, escape(f"{error}\n{HOURS_USAGE}"))
         return
     await asyncio.to_thread(store.save_hours, inbox.db_path, hours)
     inbox.hours = hours
     shown = hours.describe() if hours else "No working hours: no off-hours auto-reply."
-    await _reply(update, escape(shown))
+    await reply(update, escape(shown))
 
 
 @sellers_only
@@ -171,7 +166,7 @@ async def closed_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if not args:
         closures = inbox.hours.closures if inbox.hours else ()
         listed = "\n".join(f"{first} to {last}" for first, last in closures) or "none"
-        await _reply(update, escape(f"Closures: {listed}\nUsage: /closed 2026-12-24 2026-12-26"))
+        await reply(update, escape(f"Closures: {listed}\nUsage: /closed 2026-12-24 2026-12-26"))
         return
     try:
         if args == ["off"]:
@@ -184,11 +179,11 @@ async def closed_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             base = inbox.hours or WorkingHours.closures_only(timezone, ())
             hours = replace(base, closures=(*base.closures, closure))
     except HoursError as error:
-        await _reply(update, escape(str(error)))
+        await reply(update, escape(str(error)))
         return
     await asyncio.to_thread(store.save_hours, inbox.db_path, hours)
     inbox.hours = hours
-    await _reply(update, escape(hours.describe() if hours else "No closures."))
+    await reply(update, escape(hours.describe() if hours else "No closures."))
 
 
 @sellers_only
@@ -196,7 +191,7 @@ async def queue_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     inbox = _inbox(context)
     entries = await asyncio.to_thread(store.waiting, inbox.db_path, QUEUE_SHOWN)
     if not entries:
-        await _reply(update, "No buyer is waiting for an answer.")
+        await reply(update, "No buyer is waiting for an answer.")
         return
     total = await asyncio.to_thread(store.waiting_count, inbox.db_path)
     shown = f" (the first {len(entries)})" if total > len(entries) else ""
