@@ -75,7 +75,9 @@ HELP = (
     "Paste or forward a buyer's message: you get its language, scenario, dispute risk, order "
     "ids and amounts, and a reply in the buyer's language with the same reply in yours. "
     "Buttons switch scenario, reply language and resolution; “Log as sent” keeps the reply "
-    "as evidence."
+    "as evidence. Buyers who write to your business account or to this bot reach you as "
+    "cards with a Send button, or wait in /queue; /peak and /hours turn on auto-replies for "
+    "sales events and off hours."
 )
 UNREADABLE = "I can read text only: please paste or forward the buyer's message as text."
 
