@@ -16,13 +16,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,7 +33,7 @@ from bot.assistant import default_analyzer
 from bot.config import BotSettings
 from bot.tg.app import build_application
 from bot.tg.request import AiohttpRequest
-from tests.fake_bot_api import TOKEN
+from tests.fake_bot_api import TOKEN, ServerProcess
 
 SELLER = 4242
 TEXTS = [
@@ -83,20 +80,8 @@ class Result:
 
 
 def run_once(messages: int, rate: float | None) -> Result:
-    server = subprocess.Popen(
-        [sys.executable, "-m", "tests.fake_bot_api"], stdout=subprocess.PIPE, text=True,
-        cwd=Path(__file__).resolve().parents[1],
-    )  # fmt: skip
-    assert server.stdout is not None
-    url = server.stdout.readline().strip()
-
-    def control(action: str, payload: dict[str, object]) -> dict[str, int]:
-        request = urllib.request.Request(
-            f"{url}/_control/{action}", data=json.dumps(payload).encode(),
-            headers={"Content-Type": "application/json"},
-        )  # fmt: skip
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return json.loads(response.read())
+    server = ServerProcess()
+    url, control = server.url, server.control
 
     def feed(texts: list[str]) -> None:
         if rate is None:
@@ -163,8 +148,7 @@ def run_once(messages: int, rate: float | None) -> Result:
 
         elapsed = asyncio.run(run())
     sent = control("count", {"method": "sendMessage"})["count"]
-    server.terminate()
-    server.wait()
+    server.stop()
     return Result(sent, elapsed, latencies, cpu_ms[0])
 
 

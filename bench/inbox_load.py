@@ -14,13 +14,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 os.environ.setdefault("PTB_TIMEDELTA", "true")
@@ -33,7 +30,7 @@ from bot.store.log import EvidenceLog, connection
 from bot.store.verify import verify
 from bot.tg.app import build_application
 from bot.tg.request import AiohttpRequest
-from tests.fake_bot_api import TOKEN
+from tests.fake_bot_api import TOKEN, ServerProcess
 
 SELLER = 4242
 FIRST_BUYER = 700000
@@ -55,20 +52,8 @@ def main() -> int:
     parser.add_argument("--messages", type=int, default=2000)
     args = parser.parse_args()
     default_analyzer()
-    root = Path(__file__).resolve().parents[1]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "tests.fake_bot_api"], stdout=subprocess.PIPE, text=True, cwd=root
-    )
-    assert server.stdout is not None
-    url = server.stdout.readline().strip()
-
-    def control(action: str, payload: dict[str, object]) -> dict:
-        request = urllib.request.Request(
-            f"{url}/_control/{action}", data=json.dumps(payload).encode(),
-            headers={"Content-Type": "application/json"},
-        )  # fmt: skip
-        with urllib.request.urlopen(request, timeout=120) as response:
-            return json.loads(response.read())
+    server = ServerProcess()
+    url, control = server.url, server.control
 
     messages = [
         [FIRST_BUYER + n % args.buyers, TEXTS[(n // args.buyers + n) % len(TEXTS)]]
@@ -124,8 +109,7 @@ def main() -> int:
 
         taken_in, answered = asyncio.run(run())
         report = control("sent", {})
-        server.terminate()
-        server.wait()
+        server.stop()
         verdict = verify(db)
         incoming = logged_in()
         replies_logged = auto_replies()

@@ -11,12 +11,16 @@ import asyncio
 import contextlib
 import itertools
 import json
+import subprocess
+import sys
 import threading
 import time
+import urllib.request
 from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP
 from http import HTTPStatus
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -417,6 +421,34 @@ def _decode(value: Any) -> Any:
         except json.JSONDecodeError:
             return value
     return value
+
+
+class ServerProcess:
+    """The fake server in a process of its own, as Telegram would be, for the benchmarks."""
+
+    def __init__(self) -> None:
+        root = Path(__file__).resolve().parents[1]
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "tests.fake_bot_api"],
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=root,
+        )
+        assert self._process.stdout is not None
+        self.url = self._process.stdout.readline().strip()
+
+    def control(self, action: str, payload: dict[str, Any]) -> dict[str, Any]:
+        request = urllib.request.Request(
+            f"{self.url}/_control/{action}",
+            data=json.dumps(payload).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=120) as response:
+            return json.loads(response.read())
+
+    def stop(self) -> None:
+        self._process.terminate()
+        self._process.wait()
 
 
 if __name__ == "__main__":

@@ -16,11 +16,8 @@ from typing import Literal
 from telegram import BusinessConnection, Message, Update
 from telegram.error import (
     BadRequest,
-    Forbidden,
     NetworkError,
-    RetryAfter,
     TelegramError,
-    TimedOut,
 )
 from telegram.ext import ContextTypes
 
@@ -273,32 +270,9 @@ async def send_to_buyer(state: CardState, context: ContextTypes.DEFAULT_TYPE) ->
             escape(reply.text),
             business_connection_id=buyer.business_connection_id,
         )
-    except (BadRequest, Forbidden, RetryAfter) as error:
-        inbox.release_send(buyer.source_id)
-        template = REFUSED_24H if buyer.business_connection_id else REFUSED
-        return SendOutcome(
-            state,
-            "Not delivered: Telegram refused it (see why in the chat).",
-            alert=True,
-            explanation=template.format(reason=escape(error.message)),
-        )
-    except (TimedOut, NetworkError) as error:
-        inbox.release_send(buyer.source_id)
-        return SendOutcome(
-            state,
-            "Telegram did not confirm the delivery.",
-            alert=True,
-            explanation=UNCONFIRMED.format(reason=escape(str(error))),
-        )
     except TelegramError as error:
         inbox.release_send(buyer.source_id)
-        template = REFUSED_24H if buyer.business_connection_id else REFUSED
-        return SendOutcome(
-            state,
-            "Not delivered: Telegram refused it (see why in the chat).",
-            alert=True,
-            explanation=template.format(reason=escape(error.message)),
-        )
+        return _not_delivered(state, error)
     try:
         await inbox.seller_sent(buyer, reply, state.analysis, state.scenario)
     except StoreError as error:
@@ -309,6 +283,25 @@ async def send_to_buyer(state: CardState, context: ContextTypes.DEFAULT_TYPE) ->
             explanation=f"Sent to the buyer, but not logged: {escape(str(error))}",
         )
     return SendOutcome(replace(state, sent=True), "Sent.")
+
+
+def _not_delivered(state: CardState, error: TelegramError) -> SendOutcome:
+    """A refusal says why; a network failure (BadRequest is one too) may hide a delivery."""
+    if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
+        return SendOutcome(
+            state,
+            "Telegram did not confirm the delivery.",
+            alert=True,
+            explanation=UNCONFIRMED.format(reason=escape(str(error))),
+        )
+    assert state.buyer is not None
+    template = REFUSED_24H if state.buyer.business_connection_id else REFUSED
+    return SendOutcome(
+        state,
+        "Not delivered: Telegram refused it (see why in the chat).",
+        alert=True,
+        explanation=template.format(reason=escape(error.message)),
+    )
 
 
 async def open_from_queue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
