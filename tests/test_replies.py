@@ -6,6 +6,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from babel.dates import get_timezone_name
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
@@ -227,19 +228,22 @@ def test_pybabel_finds_every_catalog_up_to_date(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("language", "zone", "zone_name", "photos"),
+    ("language", "zone", "photos"),
     [
-        ("en", "Asia/Shanghai", "China Standard Time", "send photos"),
-        ("zh", "Asia/Shanghai", "中国标准时间", "照片"),
-        ("ko", "Asia/Seoul", "대한민국 표준시", "사진"),
-        ("vi", "Asia/Ho_Chi_Minh", "Giờ Việt Nam", "ảnh"),
+        ("en", "Asia/Shanghai", "send photos"),
+        ("zh", "Asia/Shanghai", "照片"),
+        ("ko", "Asia/Seoul", "사진"),
+        ("vi", "Asia/Ho_Chi_Minh", "ảnh"),
     ],
 )
-def test_the_away_reply_names_the_time_zone_and_asks_what_helps(language, zone, zone_name, photos):
+def test_the_away_reply_names_the_time_zone_and_asks_what_helps(language, zone, photos):
     back = datetime(2026, 11, 24, 9, 30, tzinfo=ZoneInfo(zone))
     text = render(
         "auto_reply_away", language, Facts(back_at=back, scenario="damaged_item", buyer_name="An")
     )
+    # The zone's wording is CLDR's and changes between Babel releases: ask Babel for it.
+    zone_name = get_timezone_name(back, width="long", locale=language)
+    assert not zone_name.startswith(("GMT", "UTC"))
     assert "9:30" in text
     assert zone_name in text
     assert photos in text
