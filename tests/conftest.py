@@ -1,8 +1,14 @@
-"""Shared fixtures: one model cache per test session, so the classifier trains once."""
+"""Shared fixtures: one model cache per test run, so the classifier trains once.
+
+`REPLYBOT_CACHE_DIR`, when set, is that cache and is kept after the run, so repeated runs
+on one machine (and CI, where it is set) reuse the model trained by the first. Otherwise
+the run trains into a folder of its own and removes it at the end.
+"""
 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -10,7 +16,10 @@ import pytest
 
 from bot.nlp.cache import CACHE_ENV
 
-_SESSION_CACHE = Path(tempfile.mkdtemp(prefix="replybot-test-cache-"))
+_CONFIGURED = os.environ.get(CACHE_ENV, "").strip()
+_SESSION_CACHE = (
+    Path(_CONFIGURED) if _CONFIGURED else Path(tempfile.mkdtemp(prefix="replybot-test-cache-"))
+)
 os.environ[CACHE_ENV] = str(_SESSION_CACHE)
 
 
@@ -27,6 +36,5 @@ def analyzer():
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    import shutil
-
-    shutil.rmtree(_SESSION_CACHE, ignore_errors=True)
+    if not _CONFIGURED:
+        shutil.rmtree(_SESSION_CACHE, ignore_errors=True)
