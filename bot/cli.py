@@ -23,6 +23,7 @@ from bot.analysis import Amount
 from bot.assistant import analyse, analyzer_with, default_analyzer, default_renderer, draft
 from bot.config import ConfigError, load_settings
 from bot.console import LANGUAGE_NAMES, ConsoleSession, summary
+from bot.inbox.zone import ZoneError
 from bot.nlp.analyzer import Analyzer, EmptyMessageError, is_empty
 from bot.replies.facts import FactError, Facts, ShopSettings, apply_assignments
 from bot.replies.registry import TEMPLATES, UnknownResolutionError, UnknownTemplateError
@@ -32,6 +33,7 @@ from bot.scenarios import LANGUAGES, SCENARIOS
 from bot.store.cases import case_report, resolve_case
 from bot.store.corrections import load_corrections
 from bot.store.export import FORMATS, Filters, count, export
+from bot.store.inbox import shop_zone
 from bot.store.log import DB_ENV, DEFAULT_DB, EvidenceLog, StoreError, connection, default_db_path
 from bot.store.shop import load_shop_settings
 from bot.store.verify import verify
@@ -222,7 +224,7 @@ def verify_command(db_path: Path | None) -> None:
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="From this day (UTC).")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Up to this day (UTC).")
 @click.option("--scenario", type=click.Choice(SCENARIOS))
-@click.option("--timezone", default="UTC", show_default=True, help="The shop's time zone.")
+@click.option("--timezone", help="Show times in this zone [default: the shop's time zone].")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write here instead of standard output.")  # fmt: skip
 def export_command(
@@ -234,7 +236,7 @@ def export_command(
     since: datetime | None,
     until: datetime | None,
     scenario: str | None,
-    timezone: str,
+    timezone: str | None,
     output: Path | None,
 ) -> None:
     """Export the evidence log as CSV (for Excel), JSON Lines or a printable HTML transcript."""
@@ -246,13 +248,16 @@ def export_command(
         scenario=scenario,
     )
     path = _resolve_db(db_path)
+    if timezone is not None:
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise click.BadParameter(
+                f"unknown time zone {timezone!r}", param_hint="--timezone"
+            ) from error
     try:
-        ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError) as error:
-        raise click.BadParameter(
-            f"unknown time zone {timezone!r}", param_hint="--timezone"
-        ) from error
-    try:
+        if timezone is None:
+            timezone = shop_zone(path, os.environ.get("REPLYBOT_TIMEZONE")).name
         with connection(path) as db:
             total = count(db, filters)
             if total == 0:
@@ -268,9 +273,9 @@ def export_command(
                         export(db, filters, fmt, handle, tick=lambda: bar.update(1), **options)
                 else:
                     export(db, filters, fmt, handle, **options)
-    except StoreError as error:
+    except (StoreError, ZoneError) as error:
         raise click.ClickException(str(error)) from error
-    click.echo(f"wrote {total} messages to {output}", err=True)
+    click.echo(f"wrote {total} messages to {output} (times in {timezone})", err=True)
 
 
 @main.command("case")

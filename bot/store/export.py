@@ -92,6 +92,7 @@ body { font-family: system-ui, sans-serif; margin: 2rem; max-width: 60rem; }
 @media print { .turn { break-inside: avoid; } }
 </style></head><body>
 <h1>{{ title }}</h1>
+<p>Times are shown as logged, in UTC, and in the shop's time zone, {{ timezone }}.</p>
 {% for case in cases %}
 <p>Order {{ case.order_id }}: case {{ case.status }}, scenario {{ case.scenario or "-" }}
 {%- if case.resolution %}, resolution {{ case.resolution }}{% if case.amount %}
@@ -103,7 +104,7 @@ body { font-family: system-ui, sans-serif; margin: 2rem; max-width: 60rem; }
 <div class="turn {{ row.direction }}">
 <div class="meta">#{{ row.id }} · {{ "buyer" if row.direction == "in" else "seller" }}
 {%- if row.buyer_name %} ({{ row.buyer_name }}){% endif %} · {{ row.ts }} UTC ·
-{{ row.local_ts }} {{ timezone }} · {{ row.channel }}
+{{ row.local_ts }} ({{ timezone }}) · {{ row.channel }}
 {%- if row.scenario %} · {{ row.scenario }}{% endif %}
 {%- if row.order_id %} · order {{ row.order_id }}{% endif %}</div>
 <div class="text">{{ row.text }}</div>

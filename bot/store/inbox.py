@@ -12,6 +12,7 @@ from typing import Literal
 from bot.inbox.autoreply import BuyerKey
 from bot.inbox.hours import WorkingHours
 from bot.inbox.peak import PeakMode, PeakWindow
+from bot.inbox.zone import ShopZone, choose_zone
 from bot.store.log import connection, utc_now
 from bot.store.shop import SHOP
 
@@ -114,6 +115,16 @@ def load_hours(path: Path) -> WorkingHours | None:
 
 def save_hours(path: Path, hours: WorkingHours | None) -> None:
     _set(path, _HOURS, json.dumps(hours.to_json()) if hours else None)
+
+
+def shop_zone(path: Path, configured: str | None) -> ShopZone:
+    """The shop's time zone (see bot.inbox.zone): /settings timezone, else the working hours'
+    zone, else `configured` (REPLYBOT_TIMEZONE), else UTC. Every time shown to a seller and
+    every time a seller writes uses it."""
+    settings = _settings(path)
+    saved = settings.get(_HOURS)
+    hours_zone = json.loads(saved)["timezone"] if saved else None
+    return choose_zone(settings.get("timezone"), hours_zone, configured)
 
 
 @dataclass(frozen=True, slots=True)

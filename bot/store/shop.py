@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+from bot.inbox.zone import ShopZone
 from bot.replies.facts import FactError, Facts, ShopSettings, apply_assignments
 from bot.store.log import connection
 
@@ -45,9 +46,13 @@ def save_shop_setting(path: Path, key: str, value: str) -> ShopSettings:
     return load_shop_settings(path)
 
 
-def describe(settings: ShopSettings) -> str:
+def describe(settings: ShopSettings, zone: ShopZone) -> str:
+    """The settings, one a line; the time zone as it is in force and where it comes from."""
     lines = []
     for name in EDITABLE:
+        if name == "timezone":
+            lines.append(f"timezone: {zone.describe()}")
+            continue
         value = getattr(settings, name)
         if hasattr(value, "value") and hasattr(value, "currency"):
             value = f"{value.value} {value.currency or ''}".strip()

@@ -18,9 +18,11 @@ from telegram.ext import ContextTypes
 from bot.analysis import Amount
 from bot.assistant import draft
 from bot.config import BotSettings
+from bot.inbox.zone import ShopZone
 from bot.replies.facts import FactError
 from bot.replies.registry import TEMPLATES, UnknownResolutionError, UnknownTemplateError
 from bot.scenarios import LANGUAGES
+from bot.store import inbox as inbox_store
 from bot.store.cases import case_report, resolve_case
 from bot.store.export import FORMATS, Filters, count, export_text
 from bot.store.log import StoreError, connection
@@ -66,6 +68,12 @@ async def language_of(seller_id: int, context: ContextTypes.DEFAULT_TYPE) -> str
     if chosen in LANGUAGES:
         return chosen
     return context.bot_data.get("telegram_languages", {}).get(seller_id, "en")
+
+
+async def shop_zone(context: ContextTypes.DEFAULT_TYPE) -> ShopZone:
+    """The shop's time zone as it is in force now (bot.inbox.zone gives the order)."""
+    settings: BotSettings = context.bot_data["settings"]
+    return await asyncio.to_thread(inbox_store.shop_zone, settings.db_path, settings.timezone)
 
 
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
@@ -191,12 +199,13 @@ async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         )
         return
     settings: BotSettings = context.bot_data["settings"]
+    zone = await shop_zone(context)
 
     def make() -> str | None:
         with connection(settings.db_path) as db:
             if count(db, filters) == 0:
                 return None
-            return export_text(db, filters, fmt, timezone=settings.timezone)
+            return export_text(db, filters, fmt, timezone=zone.name)
 
     try:
         content = await asyncio.to_thread(make)
@@ -226,8 +235,8 @@ async def settings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     args = context.args or []
     bot_settings: BotSettings = context.bot_data["settings"]
     if not args:
-        shop = context.bot_data["shop"]
-        await reply(update, escape(describe(shop)) + "\n\nChange one with /settings NAME VALUE")
+        shown = describe(context.bot_data["shop"], await shop_zone(context))
+        await reply(update, escape(shown) + "\n\nChange one with /settings NAME VALUE")
         return
     if len(args) < 2:
         await reply(update, "Usage: /settings NAME VALUE, e.g. /settings return_window_days 30")

@@ -11,11 +11,12 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
 
-from bot.inbox.hours import HoursError, WorkingHours, check_timezone, parse_closure, parse_hours
+from bot.inbox.hours import HoursError, WorkingHours, parse_closure, parse_hours
 from bot.inbox.peak import PeakWindow, parse_moment, parse_window
 from bot.inbox.service import Inbox
+from bot.inbox.zone import ShopZone
 from bot.store import inbox as store
-from bot.tg.commands import Handler, reply, sellers_only
+from bot.tg.commands import Handler, reply, sellers_only, shop_zone
 from bot.tg.text import callback_data, escape, split_message
 
 PEAK_USAGE = (
@@ -44,36 +45,27 @@ def _one_at_a_time(handler: Handler) -> Handler:
     return locked
 
 
-def _timezone(context: ContextTypes.DEFAULT_TYPE) -> str:
-    inbox = _inbox(context)
-    return inbox.hours.timezone if inbox.hours else context.bot_data["shop"].timezone
-
-
-def _local(moment: datetime, timezone: str) -> str:
-    return moment.astimezone(WorkingHours(timezone).zone).strftime("%Y-%m-%d %H:%M")
-
-
 @sellers_only
 @_one_at_a_time
 async def peak_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     args = context.args or []
     inbox = _inbox(context)
-    timezone = _timezone(context)
+    zone = await shop_zone(context)
     path = inbox.db_path
     try:
         if not args:
-            await reply(update, escape(await asyncio.to_thread(peak_status, inbox, timezone)))
+            await reply(update, escape(await asyncio.to_thread(peak_status, inbox, zone)))
             return
         if args[0] == "on":
             until = None
             if len(args) > 1:
                 if args[1] != "until" or len(args) < 3:
                     raise HoursError(PEAK_USAGE)
-                until = parse_moment(args[2:], timezone)
+                until = parse_moment(args[2:], zone.name)
                 if until <= datetime.now(UTC):
                     raise HoursError("that time has already passed")
             inbox.peak = await asyncio.to_thread(store.switch_peak, path, on=True, until=until)
-            when = f" until {_local(until, timezone)} ({timezone})" if until else ""
+            when = f" until {zone.show(until)}" if until else ""
             await reply(update, f"Peak mode is on{escape(when)}: buyers get the busy auto-reply.")
         elif args == ["off"]:
             now = datetime.now(UTC)
@@ -91,7 +83,7 @@ async def peak_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         elif not args[0][:1].isdigit():
             raise HoursError(PEAK_USAGE)
         else:
-            starts_at, ends_at = parse_window(" ".join(args), timezone)
+            starts_at, ends_at = parse_window(" ".join(args), zone.name)
             if ends_at <= datetime.now(UTC):
                 raise HoursError("that window has already ended")
             window = await asyncio.to_thread(
@@ -101,32 +93,28 @@ async def peak_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
             schedule_window(context.application, window)
             await reply(
                 update,
-                escape(
-                    f"Peak window scheduled: {_local(starts_at, timezone)} to "
-                    f"{_local(ends_at, timezone)} ({timezone})."
-                ),
+                escape(f"Peak window scheduled: {zone.show(starts_at)} to {zone.show(ends_at)}."),
             )
     except HoursError as error:
         await reply(update, escape(str(error)))
 
 
-def peak_status(inbox: Inbox, timezone: str) -> str:
+def peak_status(inbox: Inbox, zone: ShopZone) -> str:
     now = datetime.now(UTC)
     peak = inbox.peak
     if peak.manual_active(now):
-        state = "on" + (f" until {_local(peak.until, timezone)}" if peak.until else " (by hand)")
+        state = "on" + (f" until {zone.show(peak.until)}" if peak.until else " (by hand)")
     elif peak.active(now):
         state = "on (scheduled window)"
     else:
         state = "off"
     lines = [f"Peak mode: {state}"]
     lines += [
-        f"window {_local(w.starts_at, timezone)} to {_local(w.ends_at, timezone)}"
-        for w in peak.upcoming(now)
+        f"window {zone.show(w.starts_at)} to {zone.show(w.ends_at)}" for w in peak.upcoming(now)
     ]
-    counts = store.counts_since(inbox.db_path, now.replace(hour=0, minute=0, second=0))
+    counts = store.counts_since(inbox.db_path, zone.start_of_day(now))
     lines.append(
-        f"Today (UTC): {counts.buyer_messages} buyer messages, {counts.auto_replies} "
+        f"Today ({zone.name}): {counts.buyer_messages} buyer messages, {counts.auto_replies} "
         f"auto-replies, {counts.seller_replies} seller replies; "
         f"{store.waiting_count(inbox.db_path)} conversations waiting (/queue)"
     )
@@ -142,12 +130,13 @@ async def hours_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         shown = inbox.hours.describe() if inbox.hours else "No working hours are set."
         await reply(update, escape(shown) + "\n\n" + escape(HOURS_USAGE))
         return
+    zone = await shop_zone(context)
     try:
         if args == ["off"]:
             closures = inbox.hours.closures if inbox.hours else ()
-            hours = WorkingHours.closures_only(_timezone(context), closures) if closures else None
+            hours = WorkingHours.closures_only(zone.name, closures) if closures else None
         else:
-            hours = parse_hours(" ".join(args), inbox.hours, context.bot_data["shop"].timezone)
+            hours = parse_hours(" ".join(args), inbox.hours, zone.name)
     except HoursError as error:
         await reply(update, escape(f"{error}\n{HOURS_USAGE}"))
         return
@@ -174,9 +163,7 @@ async def closed_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             hours = replace(inbox.hours, closures=()) if weekly else None
         else:
             closure = parse_closure(args)
-            timezone = _timezone(context)
-            check_timezone(timezone)
-            base = inbox.hours or WorkingHours.closures_only(timezone, ())
+            base = inbox.hours or WorkingHours.closures_only((await shop_zone(context)).name, ())
             hours = replace(base, closures=(*base.closures, closure))
     except HoursError as error:
         await reply(update, escape(str(error)))
@@ -194,6 +181,7 @@ async def queue_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await reply(update, "No buyer is waiting for an answer.")
         return
     total = await asyncio.to_thread(store.waiting_count, inbox.db_path)
+    zone = await shop_zone(context)
     shown = f" (the first {len(entries)})" if total > len(entries) else ""
     lines = [f"{total} conversations waiting{shown}, dispute risk first:"]
     buttons = []
@@ -202,7 +190,7 @@ async def queue_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         preview = entry.text if len(entry.text) <= 100 else entry.text[:99] + "…"
         lines.append(
             f"{number}. {flag}{entry.buyer_name or 'Buyer'} · {entry.scenario or '-'} · "
-            f"{entry.unanswered} unanswered since {entry.ts[:16].replace('T', ' ')} UTC: {preview}"
+            f"{entry.unanswered} unanswered since {zone.show_logged(entry.ts)}: {preview}"
         )
         buttons.append(
             InlineKeyboardButton(
@@ -249,9 +237,9 @@ async def _announce(context: ContextTypes.DEFAULT_TYPE) -> None:
     inbox = _inbox(context)
     async with inbox.settings_lock:
         inbox.peak = await asyncio.to_thread(store.load_peak, inbox.db_path)
-    timezone = _timezone(context)
+    zone = await shop_zone(context)
     text = (
-        f"Scheduled peak mode is on until {_local(window.ends_at, timezone)} ({timezone}): "
+        f"Scheduled peak mode is on until {zone.show(window.ends_at)}: "
         "buyers get the busy auto-reply."
         if opening
         else "Scheduled peak window has ended."
