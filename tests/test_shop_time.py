@@ -92,7 +92,7 @@ def test_the_bot_shows_every_time_in_the_configured_zone_and_names_it(
     assert run_bot(api, db, scenario) == []
     assert f"until {seen['later']} ({SHANGHAI})" in seen["announced"]
     assert f"timezone: {SHANGHAI}" in seen["settings"]
-    assert "REPLYBOT_TIMEZONE" in seen["settings"]
+    assert f"timezone: {SHANGHAI} (the server's default)" in seen["settings"]
     assert f"until {until} ({SHANGHAI})" in seen["on"]
     assert f"{starts} ({SHANGHAI}) to {ends} ({SHANGHAI})" in seen["window"]
     assert f"until {until} ({SHANGHAI})" in seen["status"]
@@ -124,7 +124,7 @@ def test_a_zone_chosen_in_the_bot_wins_and_a_wrong_one_changes_nothing(
     assert run_bot(api, db, scenario) == []
     assert "Mars/Olympus_Mons" in seen["wrong"]
     assert "\n" not in seen["wrong"]
-    assert f"timezone: {NEW_YORK}" in seen["settings"]
+    assert f"timezone: {NEW_YORK} (set with /settings timezone)" in seen["settings"]
     assert f"time zone {NEW_YORK}" in seen["hours"]
     assert f"until {until} ({NEW_YORK})" in seen["on"]
     assert store.load_hours(db).timezone == NEW_YORK

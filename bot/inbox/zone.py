@@ -13,18 +13,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Final, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-CHOSEN = "/settings timezone"
-HOURS = "/hours"
-CONFIGURED = "REPLYBOT_TIMEZONE"
-DEFAULT = "default"
-_EXPLAINED = {
+Source = Literal["/settings timezone", "/hours", "REPLYBOT_TIMEZONE", "default"]
+CHOSEN: Final = "/settings timezone"
+HOURS: Final = "/hours"
+CONFIGURED: Final = "REPLYBOT_TIMEZONE"
+DEFAULT: Final = "default"
+_EXPLAINED: dict[Source, str] = {
     CHOSEN: "set with /settings timezone",
     HOURS: "the working hours' zone",
-    CONFIGURED: "from REPLYBOT_TIMEZONE",
-    DEFAULT: "the default",
+    CONFIGURED: "the server's default",
+    DEFAULT: "the server's default",
 }
+"""Sellers are told where the zone comes from in their terms: REPLYBOT_TIMEZONE, or UTC
+when it is not set, is the server's business."""
 
 
 class ZoneError(ValueError):
@@ -35,8 +39,8 @@ class ZoneError(ValueError):
 class ShopZone:
     name: str
     """An IANA name such as Asia/Shanghai."""
-    source: str
-    """Where the name came from: CHOSEN, HOURS, CONFIGURED or DEFAULT."""
+    source: Source
+    """Where the name came from."""
 
     @property
     def zone(self) -> ZoneInfo:
@@ -59,7 +63,7 @@ class ShopZone:
         return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
 
     def describe(self) -> str:
-        """`Asia/Shanghai (from REPLYBOT_TIMEZONE)`: the zone and why it is the shop's."""
+        """`Asia/Shanghai (set with /settings timezone)`: the zone and why it is the shop's."""
         return f"{self.name} ({_EXPLAINED[self.source]})"
 
 
@@ -71,7 +75,7 @@ def choose_zone(chosen: str | None, hours_zone: str | None, configured: str | No
     return ShopZone("UTC", DEFAULT)
 
 
-def _checked(name: str, source: str) -> str:
+def _checked(name: str, source: Source) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
