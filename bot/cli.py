@@ -22,6 +22,7 @@ from bot.assistant import analyse, analyzer_with, default_analyzer, default_rend
 from bot.config import LOG_FILE_ENV, TOKEN_ENV, ConfigError, load_env_file, load_settings, log_file
 from bot.console import LANGUAGE_NAMES, ConsoleSession, summary
 from bot.nlp.analyzer import Analyzer, EmptyMessageError, is_empty
+from bot.preflight import StartupError
 from bot.replies.facts import FactError, Facts, ShopSettings, apply_assignments
 from bot.replies.registry import TEMPLATES, UnknownResolutionError, UnknownTemplateError
 from bot.replies.render import UnknownLanguageError
@@ -353,7 +354,10 @@ def run(webhook_url: str | None, listen: str, port: int) -> None:
         raise click.ClickException(str(error)) from error
     from bot.tg.app import run as run_bot
 
-    run_bot(settings, webhook_url, listen, port)
+    try:
+        run_bot(settings, webhook_url, listen, port)
+    except StartupError as error:
+        raise click.ClickException(str(error)) from None
 
 
 @main.command()
