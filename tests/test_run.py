@@ -15,9 +15,12 @@ import sys
 import time
 from pathlib import Path
 
+import click
 import pytest
+from click.testing import CliRunner
 
-from bot.logs import REDACTED, Redactor
+from bot.cli import _RedactingGroup
+from bot.logs import REDACTED, Redactor, add_secret
 from bot.preflight import StartupError, check_database, check_listen
 from bot.store.log import EvidenceLog
 from tests.fake_bot_api import TOKEN, FakeBotApi
@@ -365,3 +368,50 @@ def test_short_values_are_not_taken_for_secrets():
     redactor = Redactor()
     redactor.add_secret("1:ab")
     assert redactor.redact("1:ab and 1 and ab") == "1:ab and 1 and ab"
+
+
+def test_exit_messages_of_the_cli_are_redacted():
+    add_secret(TOKEN)
+
+    @click.group(cls=_RedactingGroup)
+    def group() -> None:
+        pass
+
+    @group.command()
+    def fails() -> None:
+        raise click.ClickException(f"no answer from /bot{TOKEN}/getMe")
+
+    @group.command()
+    def exits() -> None:
+        raise SystemExit(f"stopped at /bot{TOKEN}/getMe")
+
+    failed = CliRunner().invoke(group, ["fails"])
+    assert failed.output == f"Error: no answer from /bot{REDACTED}/getMe\n"
+    exited = CliRunner().invoke(group, ["exits"])
+    assert exited.exit_code == 1
+    assert str(exited.exception) == f"stopped at /bot{REDACTED}/getMe"
+
+
+@pytest.mark.parametrize("where", ["main", "thread"])
+def test_an_unexpected_crash_is_logged_redacted(tmp_path, where):
+    crash = f"raise RuntimeError('cannot open /bot{TOKEN}/getMe')"
+    program = "\n".join([
+        "import threading",
+        "from bot import logs",
+        "logs.setup_logging()",
+        f"logs.add_secret({TOKEN!r})",
+        "def crash():",
+        f"    {crash}",
+        "thread = threading.Thread(target=crash, name='worker'); thread.start(); thread.join()"
+        if where == "thread"
+        else "crash()",
+    ])  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert TOKEN not in done.stderr
+    assert SECRET not in done.stderr
+    first, *_, last = done.stderr.strip().splitlines()
+    assert LOG_LINE.match(first)
+    assert first.endswith("unexpected error" if where == "main" else "unexpected error in worker")
+    assert last == f"RuntimeError: cannot open /bot{REDACTED}/getMe"
