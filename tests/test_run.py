@@ -4,6 +4,7 @@ A failure to start is one line saying what to do, a non-zero exit, no traceback,
 unclosed connection, and never the token: not on stdout, stderr or in the log file.
 """
 
+import asyncio
 import io
 import logging
 import os
@@ -20,9 +21,11 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import _RedactingGroup
+from bot.config import BotSettings
 from bot.logs import REDACTED, Redactor, add_secret
 from bot.preflight import StartupError, check_database, check_listen
 from bot.store.log import EvidenceLog
+from bot.tg.preflight import check_bot_api
 from tests.fake_bot_api import TOKEN, FakeBotApi
 
 SECRET = TOKEN.partition(":")[2]
@@ -288,6 +291,20 @@ def test_database_checks(tmp_path):
         check_database(tmp_path)
     with pytest.raises(StartupError, match="does not exist; set REPLYBOT_DB"):
         check_database(tmp_path / "missing" / "bot.db")
+
+
+def test_api_checks(api, monkeypatch):
+    for key in [key for key in os.environ if "proxy" in key.lower()]:
+        monkeypatch.delenv(key)
+    settings = BotSettings(token=TOKEN, api_url=api.url)
+    assert asyncio.run(check_bot_api(settings)) == "replybot_test_bot"
+    api.fail_next("getMe", 401, description="Unauthorized")
+    with pytest.raises(StartupError, match="rejected the bot token"):
+        asyncio.run(check_bot_api(settings))
+    api.fail_next("getMe", 500, description="Internal Server Error")
+    with pytest.raises(StartupError, match=r"\(Internal Server Error\): Telegram may be"):
+        asyncio.run(check_bot_api(settings, retries=0))
+    assert [call.method for call in api.calls] == ["getMe"] * 3
 
 
 def test_listen_checks():

@@ -39,15 +39,16 @@ async def check_bot_api(
         request=AiohttpRequest(connection_pool_size=1),
         get_updates_request=AiohttpRequest(connection_pool_size=1),
     )
-    for attempt in range(retries + 1):
+    attempts = 1
+    while True:
         try:
             async with bot:
                 return bot.username
         except TelegramError as error:
-            if not _transient(error) or attempt == retries:
-                raise StartupError(explain(error, settings.api_url, attempt + 1)) from None
+            if not _transient(error) or attempts > retries:
+                raise StartupError(explain(error, settings.api_url, attempts)) from None
+        attempts += 1
         await asyncio.sleep(interval)
-    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _transient(error: TelegramError) -> bool:
