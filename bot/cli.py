@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import logging
 import os
 import sys
 from collections.abc import Iterator
@@ -16,15 +15,15 @@ from typing import IO, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
-from dotenv import load_dotenv
 
-from bot import __version__
+from bot import __version__, logs
 from bot.analysis import Amount
 from bot.assistant import analyse, analyzer_with, default_analyzer, default_renderer, draft
-from bot.config import ConfigError, load_settings
+from bot.config import LOG_FILE_ENV, TOKEN_ENV, ConfigError, load_env_file, load_settings, log_file
 from bot.console import LANGUAGE_NAMES, ConsoleSession, summary
 from bot.inbox.zone import ZoneError
 from bot.nlp.analyzer import Analyzer, EmptyMessageError, is_empty
+from bot.preflight import StartupError
 from bot.replies.facts import FactError, Facts, ShopSettings, apply_assignments
 from bot.replies.registry import TEMPLATES, UnknownResolutionError, UnknownTemplateError
 from bot.replies.render import UnknownLanguageError
@@ -39,13 +38,38 @@ from bot.store.shop import load_shop_settings
 from bot.store.verify import verify
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _RedactingGroup(click.Group):
+    """Error messages are redacted like the log: a message may quote a setting's value."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.ClickException as error:
+            error.message = logs.redact(error.message)
+            raise
+        except SystemExit as error:
+            if isinstance(error.code, str):
+                raise SystemExit(logs.redact(error.code)) from None
+            raise
+
+
+@click.group(cls=_RedactingGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="replybot")
 def main() -> None:
     """replybot: understand buyer messages and draft replies in the buyer's language."""
-    load_dotenv()
-    logging.basicConfig(level=logging.WARNING, format="replybot: %(message)s")
-    logging.getLogger("bot").setLevel(logging.INFO)
+    logs.setup_logging()
+    try:
+        load_env_file()
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from error
+    logs.add_secret(os.environ.get(TOKEN_ENV, ""))
+    path = log_file()
+    if path is not None:
+        try:
+            logs.setup_logging(path)
+        except OSError as error:
+            reason = error.strerror or error
+            raise click.ClickException(f"{LOG_FILE_ENV}: cannot write {path} ({reason})") from None
 
 
 @main.command()
@@ -335,8 +359,10 @@ def run(webhook_url: str | None, listen: str, port: int) -> None:
         raise click.ClickException(str(error)) from error
     from bot.tg.app import run as run_bot
 
-    logging.getLogger("telegram").setLevel(logging.WARNING)
-    run_bot(settings, webhook_url, listen, port)
+    try:
+        run_bot(settings, webhook_url, listen, port)
+    except StartupError as error:
+        raise click.ClickException(str(error)) from None
 
 
 @main.command()

@@ -1,10 +1,11 @@
-"""Settings for `replybot run`, from the environment (and `.env`, loaded by the CLI).
+"""Settings, from the environment and an optional `.env` file in the working directory.
 
 A missing or malformed value stops start-up with one line naming it.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import re
 from collections.abc import Mapping
@@ -13,9 +14,14 @@ from pathlib import Path
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from dotenv import load_dotenv
+
 from bot.store.log import DB_ENV, DEFAULT_DB
 
 DEFAULT_API_URL = "https://api.telegram.org"
+ENV_FILE = ".env"
+TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
+LOG_FILE_ENV = "REPLYBOT_LOG_FILE"
 _TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]{20,}$")
 
 
@@ -53,7 +59,7 @@ def _seller_ids(raw: str) -> frozenset[int]:
 
 def load_settings(environ: Mapping[str, str] | None = None) -> BotSettings:
     env = os.environ if environ is None else environ
-    token = env.get("TELEGRAM_BOT_TOKEN", "").strip()
+    token = env.get(TOKEN_ENV, "").strip()
     if not token:
         raise ConfigError("TELEGRAM_BOT_TOKEN is not set (the token @BotFather gave you)")
     if not _TOKEN.match(token):
@@ -64,6 +70,10 @@ def load_settings(environ: Mapping[str, str] | None = None) -> BotSettings:
         raise ConfigError(
             f"TELEGRAM_API_URL: {api_url!r} is not a server root like https://api.telegram.org"
         )
+    try:
+        parsed.port  # noqa: B018 (it raises for a port out of range)
+    except ValueError:
+        raise ConfigError(f"TELEGRAM_API_URL: {api_url!r} has a port out of range") from None
     timezone = env.get("REPLYBOT_TIMEZONE", "").strip() or "UTC"
     try:
         ZoneInfo(timezone)
@@ -76,3 +86,34 @@ def load_settings(environ: Mapping[str, str] | None = None) -> BotSettings:
         db_path=Path(env.get(DB_ENV, "").strip() or DEFAULT_DB),
         timezone=timezone,
     )
+
+
+def load_env_file(folder: Path | None = None) -> Path | None:
+    """Read `.env` from `folder` (the working directory) into the environment, if it exists.
+
+    Only that folder: a `.env` further up belongs to some other project. Variables already
+    in the environment win over the file. A line the file's syntax cannot parse is skipped
+    with a warning naming its number; a file that cannot be read at all is a ConfigError.
+    Returns the file read, or None.
+    """
+    path = (Path.cwd() if folder is None else folder) / ENV_FILE
+    if not path.exists():
+        return None
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot be read ({error.strerror or error})") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise ConfigError(f"{path}: line {line} is not UTF-8 text") from None
+    load_dotenv(stream=io.StringIO(text), override=False)
+    return path
+
+
+def log_file(environ: Mapping[str, str] | None = None) -> Path | None:
+    """Where to write the log besides stderr (`REPLYBOT_LOG_FILE`), if anywhere."""
+    env = os.environ if environ is None else environ
+    raw = env.get(LOG_FILE_ENV, "").strip()
+    return Path(raw) if raw else None

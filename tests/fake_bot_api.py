@@ -2,7 +2,8 @@
 
 The real python-telegram-bot stack talks to it over HTTP (TELEGRAM_API_URL). It queues
 updates for getUpdates (honouring `offset` and `timeout`), records every call the bot
-makes, and can answer a method with 429 + retry_after or a 5xx to test retries.
+makes, and can answer a method with 429 + retry_after or a 5xx to test retries, or never
+answer it at all to test timeouts.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ class FakeBotApi:
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
         self._failures: dict[str, list[tuple[int, dict[str, Any], str]]] = {}
+        self._unanswered: set[str] = set()
         self.connections: dict[str, dict[str, Any]] = {}
         self.pushed_at: dict[int, float] = {}
         self._shown: dict[tuple[int, int], tuple[Any, Any]] = {}
@@ -150,6 +152,10 @@ class FakeBotApi:
         description: str = "planned failure",
     ) -> None:
         self._failures.setdefault(method, []).append((status, parameters or {}, description))
+
+    def never_answer(self, method: str) -> None:
+        """Calls of `method` get no answer (until the server stops), as from a hung server."""
+        self._unanswered.add(method)
 
     # --- Telegram Business -------------------------------------------------------------
 
@@ -340,6 +346,9 @@ class FakeBotApi:
         params, files = _parse_body(headers.get("content-type", ""), raw)
         if path.startswith("/_control/"):
             return 200, self._control(method, params)
+        if method in self._unanswered:
+            self.calls.append(Call(method, params, files))
+            await asyncio.Event().wait()
         failures = self._failures.get(method)
         if failures:
             status, parameters, description = failures.pop(0)

@@ -341,6 +341,7 @@ def test_replybot_run_stops_cleanly_on_a_signal(api, tmp_path, analyzer, stop):
             process.communicate()
     assert process.returncode == 0, stderr
     assert "Traceback" not in stderr
-    assert stderr.strip().splitlines()[-1] == "replybot: stopped; the evidence log is closed"
+    last = stderr.strip().splitlines()[-1]
+    assert last.endswith(" INFO bot.tg.app: stopped; the evidence log is closed")
     verdict = verify(db)
     assert (verdict.ok, verdict.rows) == (True, 2)

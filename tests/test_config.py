@@ -1,4 +1,7 @@
+import os
 import re
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -8,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.cli import main
-from bot.config import DEFAULT_API_URL, ConfigError, load_settings
+from bot.config import DEFAULT_API_URL, ConfigError, load_env_file, load_settings
 from bot.tg.text import callback_data, escape, split_message
 
 TOKEN = "123456:ABCdefGhIJKlmNoPQRstuVWXyz0123456789"
@@ -35,6 +38,10 @@ def test_settings_from_the_environment():
         ({"TELEGRAM_BOT_TOKEN": TOKEN, "SELLER_IDS": "12,abc"}, "SELLER_IDS"),
         ({"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": "ftp://x"}, "TELEGRAM_API_URL"),
         ({"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": "https://x/bot"}, "TELEGRAM_API_URL"),
+        (
+            {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": "http://127.0.0.1:99999"},
+            "TELEGRAM_API_URL: 'http://127.0.0.1:99999' has a port out of range",
+        ),
         ({"TELEGRAM_BOT_TOKEN": TOKEN, "REPLYBOT_TIMEZONE": "Mars/Base"}, "REPLYBOT_TIMEZONE"),
     ],
 )
@@ -51,6 +58,87 @@ def test_run_without_a_token_stops_with_one_clear_line(monkeypatch, tmp_path):
     assert result.output.strip().splitlines() == [
         "Error: TELEGRAM_BOT_TOKEN is not set (the token @BotFather gave you)"
     ]
+
+
+def replybot(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """`python -m bot ...` in `cwd`, with no setting of ours inherited but the model cache."""
+    inherited = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("TELEGRAM_", "SELLER_", "REPLYBOT_")) or key == "REPLYBOT_CACHE_DIR"
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=cwd,
+        env=inherited | env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def error_lines(done: subprocess.CompletedProcess[str]) -> list[str]:
+    assert "Traceback" not in done.stderr
+    return [line for line in done.stderr.splitlines() if line.startswith("Error: ")]
+
+
+def test_the_env_file_in_the_working_directory_is_read(tmp_path):
+    (tmp_path / ".env").write_text(f"TELEGRAM_BOT_TOKEN={TOKEN}\nREPLYBOT_TIMEZONE=Mars/Base\n")
+    done = replybot(tmp_path, "run")
+    assert done.returncode == 1
+    assert error_lines(done) == ["Error: REPLYBOT_TIMEZONE: 'Mars/Base' is not an IANA time zone"]
+
+
+def test_the_environment_wins_over_the_env_file(tmp_path):
+    (tmp_path / ".env").write_text(f"TELEGRAM_BOT_TOKEN={TOKEN}\nREPLYBOT_TIMEZONE=Mars/Base\n")
+    done = replybot(tmp_path, "run", REPLYBOT_TIMEZONE="Venus/Base")
+    assert error_lines(done) == ["Error: REPLYBOT_TIMEZONE: 'Venus/Base' is not an IANA time zone"]
+
+
+def test_an_env_file_in_a_parent_folder_is_not_read(tmp_path):
+    (tmp_path / ".env").write_text(f"TELEGRAM_BOT_TOKEN={TOKEN}\n")
+    (tmp_path / "shop").mkdir()
+    done = replybot(tmp_path / "shop", "run")
+    assert error_lines(done) == [
+        "Error: TELEGRAM_BOT_TOKEN is not set (the token @BotFather gave you)"
+    ]
+
+
+def test_a_malformed_env_line_is_skipped_with_a_warning_naming_it(tmp_path):
+    (tmp_path / ".env").write_text(
+        f"TELEGRAM_BOT_TOKEN={TOKEN}\nthis line is not a setting\nREPLYBOT_TIMEZONE=Mars/Base\n"
+    )
+    done = replybot(tmp_path, "run")
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 2, done.stderr
+    assert lines[0].endswith("WARNING dotenv.main: python-dotenv could not parse statement "
+                             "starting at line 2")  # fmt: skip
+    assert lines[1] == "Error: REPLYBOT_TIMEZONE: 'Mars/Base' is not an IANA time zone"
+    assert TOKEN not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("write", "error"),
+    [
+        (
+            lambda path: path.write_bytes(b"SELLER_IDS=1\nSHOP=\xff\xfe\n"),
+            "line 2 is not UTF-8 text",
+        ),
+        (lambda path: path.mkdir(), "cannot be read (Is a directory)"),
+    ],
+)
+def test_an_unreadable_env_file_is_one_line(tmp_path, write, error):
+    write(tmp_path / ".env")
+    done = replybot(tmp_path, "run")
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [f"Error: {tmp_path / '.env'}: {error}"]
+    with pytest.raises(ConfigError, match=re.escape(error)):
+        load_env_file(tmp_path)
+
+
+def test_no_env_file_is_no_error(tmp_path):
+    assert load_env_file(tmp_path) is None
 
 
 def test_long_texts_are_split_on_lines_within_the_limit():

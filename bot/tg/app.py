@@ -29,19 +29,22 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot import logs
 from bot.analysis import Draft
 from bot.assistant import analyzer_with, warm_up
 from bot.config import BotSettings
 from bot.inbox.service import Inbox
 from bot.nlp.analyzer import EmptyMessageError
 from bot.nlp.batching import AnalysisBatcher
+from bot.preflight import StartupError, cannot_listen, check_database, check_listen
 from bot.replies.facts import Facts
 from bot.store.corrections import load_corrections, save_correction
-from bot.store.log import Entry, EvidenceLog
+from bot.store.log import Entry, EvidenceLog, StoreError
 from bot.store.shop import load_shop_settings
 from bot.tg import commands, inbox, modes
 from bot.tg.card import CardState, card_text, draft_for, send_card, update_card
 from bot.tg.commands import NOT_A_SELLER, is_seller, seller_language, sellers_only
+from bot.tg.preflight import BOOTSTRAP_RETRIES, check_bot_api, explain
 from bot.tg.request import AiohttpRequest
 
 log = logging.getLogger(__name__)
@@ -299,9 +302,18 @@ def build_application(
 
 
 async def _started(application: Application) -> None:
+    """Runs before updates are fetched; the job queue starts only once they are (polling,
+    or the webhook server listening), so its first job announces a bot that really runs."""
     await set_commands(application)
     modes.schedule_windows(application)
-    log.info("@%s is running; stop it with Ctrl+C", application.bot.username)
+    if application.job_queue is None:
+        log.info("@%s is running; stop it with Ctrl+C", application.bot.username)
+        return
+    application.job_queue.run_once(_running, when=0, name="running")
+
+
+async def _running(context: ContextTypes.DEFAULT_TYPE) -> None:
+    log.info("@%s is running; stop it with Ctrl+C", context.bot.username)
 
 
 async def _close_log(application: Application) -> None:
@@ -310,11 +322,41 @@ async def _close_log(application: Application) -> None:
 
 
 def run(settings: BotSettings, webhook_url: str | None, listen: str, port: int) -> None:
-    application = build_application(settings)
+    """Check what start-up needs, load the bot, and serve until Ctrl+C or SIGTERM.
+
+    Raises StartupError (one line, no token) when it cannot start; every connection it
+    opened is closed by then.
+    """
+    logs.expect(TelegramError)
+    check_database(settings.db_path)
+    if webhook_url:
+        check_listen(listen, port)
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
     try:
-        if webhook_url:
-            application.run_webhook(listen=listen, port=port, webhook_url=webhook_url)
-        else:
-            application.run_polling(allowed_updates=Update.ALL_TYPES)
-    except TelegramError as error:
-        raise SystemExit(f"replybot: Telegram refused to start: {error}") from error
+        loop.run_until_complete(check_bot_api(settings))
+        try:
+            application = build_application(settings)
+        except StoreError as error:
+            raise StartupError(str(error)) from None
+        try:
+            if webhook_url:
+                application.run_webhook(
+                    listen=listen, port=port, webhook_url=webhook_url,
+                    bootstrap_retries=BOOTSTRAP_RETRIES, close_loop=False,
+                )  # fmt: skip
+            else:
+                application.run_polling(
+                    allowed_updates=Update.ALL_TYPES,
+                    bootstrap_retries=BOOTSTRAP_RETRIES,
+                    close_loop=False,
+                )
+        except TelegramError as error:
+            raise StartupError(explain(error, settings.api_url)) from None
+        except OSError as error:
+            raise cannot_listen(listen, port, error) from None
+        finally:
+            loop.run_until_complete(application.bot.shutdown())
+    finally:
+        loop.close()
+        asyncio.set_event_loop(None)
