@@ -19,7 +19,15 @@ import click
 from bot import __version__, logs
 from bot.analysis import Amount
 from bot.assistant import analyse, analyzer_with, default_analyzer, default_renderer, draft
-from bot.config import LOG_FILE_ENV, TOKEN_ENV, ConfigError, load_env_file, load_settings, log_file
+from bot.config import (
+    LOG_FILE_ENV,
+    TOKEN_ENV,
+    WEBHOOK_SECRET_ENV,
+    ConfigError,
+    load_env_file,
+    load_settings,
+    log_file,
+)
 from bot.console import LANGUAGE_NAMES, ConsoleSession, summary
 from bot.inbox.zone import ZoneError
 from bot.nlp.analyzer import Analyzer, EmptyMessageError, is_empty
@@ -63,6 +71,7 @@ def main() -> None:
     except ConfigError as error:
         raise click.ClickException(str(error)) from error
     logs.add_secret(os.environ.get(TOKEN_ENV, ""))
+    logs.add_secret(os.environ.get(WEBHOOK_SECRET_ENV, ""))
     path = log_file()
     if path is not None:
         try:

@@ -22,7 +22,10 @@ DEFAULT_API_URL = "https://api.telegram.org"
 ENV_FILE = ".env"
 TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
 LOG_FILE_ENV = "REPLYBOT_LOG_FILE"
+WEBHOOK_SECRET_ENV = "TELEGRAM_WEBHOOK_SECRET"
 _TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]{20,}$")
+_WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+"""Telegram's rule for the secret token it sends in X-Telegram-Bot-Api-Secret-Token."""
 
 
 class ConfigError(ValueError):
@@ -36,6 +39,7 @@ class BotSettings:
     seller_ids: frozenset[int] = frozenset()
     db_path: Path = Path(DEFAULT_DB)
     timezone: str = "UTC"
+    webhook_secret: str | None = field(default=None, repr=False)
 
     @property
     def base_url(self) -> str:
@@ -79,12 +83,18 @@ def load_settings(environ: Mapping[str, str] | None = None) -> BotSettings:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"REPLYBOT_TIMEZONE: {timezone!r} is not an IANA time zone") from None
+    webhook_secret = env.get(WEBHOOK_SECRET_ENV, "").strip() or None
+    if webhook_secret is not None and not _WEBHOOK_SECRET.match(webhook_secret):
+        raise ConfigError(
+            f"{WEBHOOK_SECRET_ENV} must be 1-256 characters of A-Z, a-z, 0-9, _ and -"
+        )
     return BotSettings(
         token=token,
         api_url=api_url,
         seller_ids=_seller_ids(env.get("SELLER_IDS", "")),
         db_path=Path(env.get(DB_ENV, "").strip() or DEFAULT_DB),
         timezone=timezone,
+        webhook_secret=webhook_secret,
     )
 
 

@@ -6,6 +6,7 @@ unclosed connection, and never the token: not on stdout, stderr or in the log fi
 
 import asyncio
 import io
+import json
 import logging
 import os
 import re
@@ -14,6 +15,8 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import click
@@ -208,12 +211,14 @@ def test_an_unwritable_log_file_is_one_line(tmp_path, api):
     ]
 
 
-def start_bot(tmp_path: Path, api: FakeBotApi, *args: str) -> tuple[subprocess.Popen, Path]:
+def start_bot(
+    tmp_path: Path, api: FakeBotApi, *args: str, **extra: str
+) -> tuple[subprocess.Popen, Path]:
     stderr = tmp_path / "stderr.txt"
     with stderr.open("w") as sink:
         process = subprocess.Popen(
             [sys.executable, "-m", "bot", "run", *args],
-            env=bot_env(tmp_path, api.url),
+            env=bot_env(tmp_path, api.url, **extra),
             cwd=tmp_path,
             stdout=subprocess.DEVNULL,
             stderr=sink,
@@ -258,21 +263,58 @@ def test_running_is_announced_once_updates_are_fetched(tmp_path, api, analyzer):
     assert "Unclosed" not in output
 
 
-def test_a_webhook_is_announced_once_it_listens(tmp_path, api, analyzer):
+def post_update(port: int, secret: str | None) -> int:
+    """POST an update to the bot's webhook as Telegram would; the HTTP status."""
+    update = {"update_id": 1, "message": {"message_id": 1, "date": 0, "text": "hi",
+              "chat": {"id": 7, "type": "private"}, "from": {"id": 7, "is_bot": False,
+              "first_name": "A"}}}  # fmt: skip
+    headers = {"Content-Type": "application/json"}
+    if secret is not None:
+        headers["X-Telegram-Bot-Api-Secret-Token"] = secret
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/", data=json.dumps(update).encode(), headers=headers
+    )
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(request, timeout=10) as answer:
+            return answer.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_a_webhook_is_announced_once_it_listens_and_takes_only_telegrams_secret(
+    tmp_path, api, analyzer
+):
     port = closed_port()
+    webhook_secret = "s3cret_" + "x" * 40
     process, stderr = start_bot(
         tmp_path, api, "--webhook-url", f"http://127.0.0.1:{port}/hook",
-        "--listen", "127.0.0.1", "--port", str(port),
+        "--listen", "127.0.0.1", "--port", str(port), TELEGRAM_WEBHOOK_SECRET=webhook_secret,
     )  # fmt: skip
     try:
         wait_for_line(stderr, "is running")
-        with socket.create_connection(("127.0.0.1", port), timeout=10):
-            pass
         webhooks = api.wait_for("setWebhook")
+        assert post_update(port, None) == 403
+        assert post_update(port, "wrong") == 403
+        assert post_update(port, webhook_secret) == 200
     finally:
         stop(process)
     assert process.returncode == 0
     assert webhooks[0].params["url"] == f"http://127.0.0.1:{port}/hook"
+    assert webhooks[0].params["secret_token"] == webhook_secret
+    output = stderr.read_text(encoding="utf-8") + (tmp_path / "replybot.log").read_text("utf-8")
+    assert webhook_secret not in output
+    assert TOKEN not in output
+
+
+def test_a_malformed_webhook_secret_is_one_line_without_the_value(tmp_path, api):
+    code, stdout, stderr = run_bot(
+        tmp_path, api.url, "--webhook-url", "https://example.invalid/hook",
+        TELEGRAM_WEBHOOK_SECRET="has spaces and ünicode",
+    )  # fmt: skip
+    error = assert_one_clear_error(tmp_path, code, stdout, stderr)
+    assert "TELEGRAM_WEBHOOK_SECRET" in error
+    assert "ünicode" not in stderr
 
 
 # --- the start-up checks, as `replybot doctor` calls them ------------------------------

@@ -343,6 +343,7 @@ def run(settings: BotSettings, webhook_url: str | None, listen: str, port: int) 
             if webhook_url:
                 application.run_webhook(
                     listen=listen, port=port, webhook_url=webhook_url,
+                    secret_token=settings.webhook_secret, allowed_updates=Update.ALL_TYPES,
                     bootstrap_retries=BOOTSTRAP_RETRIES, close_loop=False,
                 )  # fmt: skip
             else:
