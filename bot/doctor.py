@@ -320,6 +320,7 @@ def database_checks(path: Path) -> list[Check]:
     try:
         with connection(path) as db:
             schema = _schema_problem(db)
+            pending = [migration.name for migration in migrations.pending(db)]
     except StoreError as error:
         return [
             Check("database", "fail", str(error), f"{_DB_FIX}, or restore it from a backup"),
@@ -337,7 +338,12 @@ def database_checks(path: Path) -> list[Check]:
             f"journal beside the file), or {_DB_FIX}",
         )
     else:
-        database = Check("database", "ok", f"{path}: schema up to date, writable")
+        version = (
+            f"the next start updates its schema (pending: {', '.join(pending)})"
+            if pending
+            else "schema up to date"
+        )
+        database = Check("database", "ok", f"{path}: {version}, writable")
     return [database, chain_check(path)]
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from sqlite_utils import Database
 
 from bot.cli import main
 from bot.config import load_settings
@@ -21,6 +22,7 @@ from bot.doctor import DiskLimits, disk_checks, mask, run_checks
 from bot.nlp.cache import CACHE_ENV, model_key, model_path
 from bot.store.corrections import save_correction
 from bot.store.log import Entry, EvidenceLog
+from bot.store.schema import migrations
 from bot.tg.probe import probe_bot_api
 from tests.fake_bot_api import TOKEN, FakeBotApi
 
@@ -421,3 +423,17 @@ def test_a_check_that_breaks_unexpectedly_is_reported_on_its_line(env, db):
     assert checks["Telegram"].status == "fail"
     assert checks["Telegram"].detail == "could not be checked: RuntimeError: the probe broke"
     assert checks["evidence chain"].status == "ok"
+
+
+def test_a_log_from_an_older_version_is_fine_and_upgraded_at_the_next_start(env, tmp_path):
+    old = tmp_path / "old.db"
+    database = Database(old)
+    migrations.apply(database, stop_before="add_inbox")
+    database.close()
+    code, checks = doctor("--db", str(old))
+    assert code == 0
+    assert checks["database"] == (
+        "ok",
+        f"{old}: the next start updates its schema (pending: add_inbox), writable",
+    )
+    assert checks["evidence chain"] == ("ok", "the chain holds: 0 rows verified")
