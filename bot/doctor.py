@@ -213,7 +213,7 @@ def telegram_checks(environ: Mapping[str, str], probe: Probe) -> list[Check]:
     if isinstance(account, ApiProblem):
         return [
             _api_problem("Telegram token", account, settings.api_url),
-            Check("webhook", "skip", "not checked: the Bot API did not answer getMe"),
+            Check("webhook", "skip", "not checked: the token check failed"),
         ]
     checks = [
         Check(
