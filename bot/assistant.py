@@ -33,12 +33,16 @@ def default_analyzer() -> Analyzer:
     return Analyzer(load_or_train(_lexicon()), _lexicon())
 
 
+def correction_examples(corrections: Sequence[Example]) -> list[Example]:
+    """The extra training examples sellers' corrections make (each weighs CORRECTION_WEIGHT)."""
+    return [example for example in corrections for _ in range(CORRECTION_WEIGHT)]
+
+
 def analyzer_with(corrections: Sequence[Example]) -> Analyzer:
     """An analyser that has also learnt from sellers' corrections (trained once, then cached)."""
     if not corrections:
         return default_analyzer()
-    extra = [example for example in corrections for _ in range(CORRECTION_WEIGHT)]
-    return Analyzer(load_or_train(_lexicon(), extra), _lexicon())
+    return Analyzer(load_or_train(_lexicon(), correction_examples(corrections)), _lexicon())
 
 
 def analyse(text: str) -> Analysis:

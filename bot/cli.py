@@ -390,6 +390,20 @@ def learn(db_path: Path | None) -> None:
     click.echo(f"learnt {len(corrections)} corrections; the bot uses them from its next start")
 
 
+@main.command()
+@_db_option
+def doctor(db_path: Path | None) -> None:
+    """Check settings, token, webhook, database, model cache and disk space, one line each."""
+    from bot.doctor import failed, run_checks
+    from bot.tg.probe import probe_bot_api
+
+    checks = run_checks(os.environ, probe_bot_api, db_path=db_path)
+    for check in checks:
+        click.echo(check.line())
+    if failed(checks):
+        raise SystemExit(1)
+
+
 def classify_lines(stream: IO[bytes], analyzer: Analyzer) -> Iterator[list[str]]:
     """The `classify --jsonl` contract: one JSON line out per line in, errors included.
 

@@ -50,6 +50,12 @@ class FakeBotApi:
         self._failures: dict[str, list[tuple[int, dict[str, Any], str]]] = {}
         self._unanswered: set[str] = set()
         self.connections: dict[str, dict[str, Any]] = {}
+        self.webhook: dict[str, Any] = {
+            "url": "",
+            "has_custom_certificate": False,
+            "pending_update_count": 0,
+        }
+        """What getWebhookInfo answers: no webhook unless a test sets one."""
         self.pushed_at: dict[int, float] = {}
         self._shown: dict[tuple[int, int], tuple[Any, Any]] = {}
         """Text and buttons of each message the bot sent, to refuse edits that change nothing."""
@@ -243,6 +249,8 @@ class FakeBotApi:
                 "can_read_all_group_messages": False,
                 "supports_inline_queries": False,
             }
+        if method == "getWebhookInfo":
+            return self.webhook
         if method == "getBusinessConnection":
             return self.connections[params["business_connection_id"]]
         if method in {"sendMessage", "editMessageText", "sendDocument"}:

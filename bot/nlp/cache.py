@@ -52,10 +52,14 @@ def model_key(extra: Sequence[Example] = ()) -> str:
     )[:24]
 
 
+def model_path(key: str) -> Path:
+    return cache_dir() / f"model-{key}.npz"
+
+
 def load_or_train(lexicon: Lexicon, extra: Sequence[Example] = ()) -> Model:
     """The cached model for the current data, training (and caching) it when missing."""
     key = model_key(extra)
-    path = cache_dir() / f"model-{key}.npz"
+    path = model_path(key)
     if path.exists():
         try:
             return Model.load(path)
