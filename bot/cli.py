@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import os
 import sys
 from collections.abc import Iterator
@@ -397,6 +398,7 @@ def doctor(db_path: Path | None) -> None:
     from bot.doctor import failed, run_checks
     from bot.tg.probe import probe_bot_api
 
+    logging.getLogger("telegram").setLevel(logging.CRITICAL)  # each failure is a check line
     checks = run_checks(os.environ, probe_bot_api, db_path=db_path)
     for check in checks:
         click.echo(check.line())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import json
 import logging
 from dataclasses import replace
 
@@ -327,7 +328,7 @@ def run(settings: BotSettings, webhook_url: str | None, listen: str, port: int) 
     Raises StartupError (one line, no token) when it cannot start; every connection it
     opened is closed by then.
     """
-    logs.expect(TelegramError)
+    logs.expect(TelegramError, json.JSONDecodeError)  # a proxy's HTML page, say
     check_database(settings.db_path)
     if webhook_url:
         check_listen(listen, port)
