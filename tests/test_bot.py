@@ -5,16 +5,32 @@ import os
 import signal
 import subprocess
 import sys
+import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 
 from bot.config import BotSettings
 from bot.replies.facts import ShopSettings
+from bot.replies.registry import TEMPLATES
+from bot.scenarios import LANGUAGES, SCENARIOS
 from bot.store.verify import verify
 from bot.tg.app import build_application
+from bot.tg.buttons import (
+    NOTICES,
+    ChooseLanguage,
+    ChooseResolution,
+    ChooseScenario,
+    LogAsSent,
+    OpenQueued,
+    SendReply,
+    parse_press,
+    press_data,
+)
 from bot.tg.card import CardState, card_text, draft_for
 from bot.tg.request import AiohttpRequest
 from bot.tg.text import split_message
@@ -22,6 +38,7 @@ from tests.fake_bot_api import TOKEN, FakeBotApi
 
 SELLER = 4242
 STRANGER = 5151
+BUYER = 9001
 
 
 @pytest.fixture
@@ -345,3 +362,199 @@ def test_replybot_run_stops_cleanly_on_a_signal(api, tmp_path, analyzer, stop):
     assert last.endswith(" INFO bot.tg.app: stopped; the evidence log is closed")
     verdict = verify(db)
     assert (verdict.ok, verdict.rows) == (True, 2)
+
+
+RESOLUTION_NAMES = sorted({r.name for spec in TEMPLATES.values() for r in spec.resolutions})
+WORDS = [*SCENARIOS, *LANGUAGES, *RESOLUTION_NAMES, *TEMPLATES, "log", "send", "q", "0", "-1"]
+
+
+def _fits(data: str) -> bool:
+    return len(data.encode()) <= 64
+
+
+CALLBACK_DATA = st.one_of(
+    st.text(max_size=64),
+    st.lists(st.one_of(st.sampled_from(WORDS), st.text(max_size=10)), min_size=1, max_size=4).map(
+        ":".join
+    ),
+    st.tuples(
+        st.sampled_from(["s", "l", "r", "q", "log", "send", "x", ""]), st.text(max_size=30)
+    ).map(":".join),
+    st.integers(min_value=0, max_value=10**61).map(lambda n: f"q:{n}"),
+).filter(_fits)
+
+
+def press_and_wait(api: FakeBotApi, user_id: int, message: dict, data: str | None) -> dict:
+    """Press a button (data=None: a callback without data) and return the bot's answer."""
+    query_id = f"q{len(api.calls)}-{time.monotonic_ns()}"
+    user = {"id": user_id, "is_bot": False, "first_name": "Ann", "language_code": "en"}
+    query = {"id": query_id, "from": user, "chat_instance": "1", "message": message}
+    if data is not None:
+        query["data"] = data
+    api.push({"callback_query": query})
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        for call in list(api.calls):
+            if (
+                call.method == "answerCallbackQuery"
+                and call.params["callback_query_id"] == query_id
+            ):
+                return call.params
+        time.sleep(0.01)
+    raise AssertionError(f"the press {data!r} was never answered")
+
+
+def edits(api: FakeBotApi) -> list:
+    return [call for call in api.calls if call.method == "editMessageText"]
+
+
+def test_every_card_button_parses_back_to_itself_and_nothing_else_parses():
+    presses = [
+        *(ChooseScenario(s) for s in SCENARIOS),
+        *(ChooseLanguage(language) for language in LANGUAGES),
+        *(ChooseResolution(s, r.name) for s in SCENARIOS for r in TEMPLATES[s].resolutions),
+        LogAsSent(),
+        SendReply(),
+        OpenQueued(1),
+        OpenQueued(10**18 - 1),
+    ]
+    for press in presses:
+        assert _fits(press_data(press))
+        assert parse_press(press_data(press)) == press
+    for data in (None, "", ":", "s", "s:", "s:refund", "s:out_of_stock_notice", "l:fr", "l:EN",
+                 "r:refund", "r:other:refund", "r:nonsense:refund", "r:damaged_item:refund",
+                 "log:", "logx", "send:1", "q:", "q:0", "q:-1", "q:007", "q:٣", "q:" + "9" * 19,
+                 "q:1 ", "s:other\n", "s:other:x"):  # fmt: skip
+        assert parse_press(data) is None, data
+
+
+@given(CALLBACK_DATA)
+def test_parsing_any_callback_data_never_fails_and_reads_only_what_a_button_writes(data):
+    press = parse_press(data)
+    assert press is None or press_data(press) == data
+
+
+def test_forged_and_stale_presses_are_always_answered(api, tmp_path, analyzer):
+    answered = []
+
+    def scenario(api):
+        api.text(SELLER, "亲 订单号 3000123456 杯子碎了 退款")
+        assistant_card = api.wait_for("sendMessage")[0].result
+        api.text(BUYER, "shop oi hang bi vo roi, don 8123456789012", language_code="vi")
+        inbox_card = api.wait_for("sendMessage", 2)[1].result
+        unknown = {**assistant_card, "message_id": 999_999}
+
+        @settings(max_examples=25, deadline=None, database=None)
+        @given(st.sampled_from([assistant_card, inbox_card, unknown]), CALLBACK_DATA)
+        def press_anything(message, data):
+            answered.append(press_and_wait(api, SELLER, message, data))
+
+        press_anything()
+        for data in (None, "", "q:" + "9" * 62, "q:" + "٣" * 20, "q:123456", "r:other:refund",
+                     "s:auto_reply_busy", "l:xx", "log:1", "\x00", "🙂" * 16):  # fmt: skip
+            for message in (assistant_card, inbox_card, unknown):
+                answered.append(press_and_wait(api, SELLER, message, data))
+
+    assert run_bot(api, tmp_path / "bot.db", scenario) == []
+    assert len(answered) >= 25 + 33
+    outdated, expired = NOTICES["en"]["outdated"], NOTICES["en"]["expired"]
+    assert {answer.get("text") for answer in answered[-33:]} <= {
+        outdated,
+        expired,
+        "That message is no longer in the log.",
+    }
+
+
+def test_a_resolution_button_from_before_a_scenario_switch_is_answered_as_out_of_date(
+    api, tmp_path, analyzer
+):
+    answers = []
+
+    def scenario(api):
+        api.text(SELLER, "亲 订单号 3000123456 杯子碎了 退款")
+        card = api.wait_for("sendMessage")[0]
+        assert "damaged_item" in card.params["text"]
+        old = [data for data in callback_data_of(card.params) if data.startswith("r:")]
+        assert old
+        answers.append(press_and_wait(api, SELLER, card.result, "s:other"))
+        switched = edits(api)[-1].params
+        assert "<b>other</b>" in switched["text"]
+        for data in [*old, "r:refund", "r:acknowledge"]:
+            answers.append(press_and_wait(api, SELLER, card.result, data))
+        time.sleep(0.3)
+        assert len(edits(api)) == 1
+
+    assert run_bot(api, tmp_path / "bot.db", scenario) == []
+    assert [answer.get("text") for answer in answers[1:]] == [NOTICES["en"]["outdated"]] * (
+        len(answers) - 1
+    )
+
+
+def callback_data_of(params: dict) -> list[str]:
+    keyboard = params.get("reply_markup") or {"inline_keyboard": []}
+    return [button["callback_data"] for row in keyboard["inline_keyboard"] for button in row]
+
+
+def test_notices_are_in_the_sellers_language(api, tmp_path, analyzer):
+    answers = {}
+
+    def scenario(api):
+        api.text(SELLER, "where is my parcel, order 8123456789")
+        card = api.wait_for("sendMessage")[0].result
+        for language in LANGUAGES:
+            count = len(api.wait_for("sendMessage"))
+            api.text(SELLER, f"/lang {language}")
+            api.wait_for("sendMessage", count + 1)
+            answers[language] = press_and_wait(api, SELLER, card, "s:nonsense")["text"]
+
+    assert run_bot(api, tmp_path / "bot.db", scenario) == []
+    assert answers == {language: NOTICES[language]["outdated"] for language in LANGUAGES}
+    assert len(set(answers.values())) == len(LANGUAGES)
+
+
+def test_a_double_tap_acts_once_and_an_edit_that_changes_nothing_is_no_error(
+    api, tmp_path, analyzer
+):
+    db = tmp_path / "bot.db"
+
+    def scenario(api):
+        api.text(SELLER, "亲 订单号 3000123456 杯子碎了 退款")
+        card = api.wait_for("sendMessage")[0].result
+        api.press(SELLER, card, "l:ko")
+        api.press(SELLER, card, "l:ko")
+        api.wait_for("answerCallbackQuery", 2)
+        assert [call.params["text"].count("Reply (Korean)") for call in edits(api)] == [1, 1]
+        refused = [call for call in edits(api) if call.result.get("ok") is False]
+        assert len(refused) == 1
+        assert "message is not modified" in refused[0].result["description"]
+        api.press(SELLER, card, "log")
+        api.press(SELLER, card, "log")
+        answers = api.wait_for("answerCallbackQuery", 4)[2:]
+        assert sorted(answer.params.get("text", "") for answer in answers) == [
+            "",
+            NOTICES["en"]["logged"],
+        ]
+
+    assert run_bot(api, db, scenario) == []
+    verdict = verify(db)
+    assert (verdict.ok, verdict.rows) == (True, 2)
+
+
+def test_a_logged_card_no_longer_changes(api, tmp_path, analyzer):
+    answers = []
+
+    def scenario(api):
+        api.text(SELLER, "亲 订单号 3000123456 杯子碎了 退款")
+        card = api.wait_for("sendMessage")[0]
+        before = callback_data_of(card.params)
+        press_and_wait(api, SELLER, card.result, "log")
+        logged = edits(api)[-1].params
+        assert "Logged as sent" in logged["text"]
+        assert "reply_markup" not in logged
+        for data in [*before, "s:other", "l:en", "send"]:
+            answers.append(press_and_wait(api, SELLER, card.result, data)["text"])
+        time.sleep(0.3)
+        assert len(edits(api)) == 1
+
+    assert run_bot(api, tmp_path / "bot.db", scenario) == []
+    assert set(answers) == {NOTICES["en"]["logged"]}

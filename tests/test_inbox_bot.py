@@ -12,6 +12,7 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 from bot.store.log import connection
 from bot.store.verify import verify
+from bot.tg.buttons import NOTICES
 from tests.fake_bot_api import FakeBotApi
 from tests.test_bot import SELLER, run_bot
 
@@ -182,19 +183,25 @@ def test_a_direct_buyer_is_welcomed_and_a_seller_sends_the_reply_once(api, tmp_p
         assert "send" in callback_data(card)
         api.press(SELLER, card.result, "send")  # a double tap: both presses at once
         api.press(SELLER, card.result, "send")
-        api.wait_for("answerCallbackQuery", 2)
+        answers = api.wait_for("answerCallbackQuery", 2)
+        assert sorted(answer.params["text"] for answer in answers) == sorted(
+            ["Sent.", NOTICES["en"]["sent"]]
+        )
         settle()
         assert len(sent_to(api, BUYER)) == 2
+        assert len(api.wait_for("editMessageText")) == 1
         edited = api.wait_for("editMessageText")[-1].params
         assert sent_to(api, BUYER)[1] in edited["text"]
         assert "Sent to the buyer" in edited["text"]
-        assert "send" not in [
-            b["callback_data"] for row in edited["reply_markup"]["inline_keyboard"] for b in row
-        ]
-        api.press(SELLER, card.result, "send")
-        assert "already" in api.wait_for("answerCallbackQuery", 3)[2].params["text"]
+        assert "reply_markup" not in edited  # a sent card offers no more buttons
+        for data in [*callback_data(card), "log"]:
+            api.press(SELLER, card.result, data)
+        later = api.wait_for("answerCallbackQuery", 2 + len(callback_data(card)) + 1)[2:]
+        assert {answer.params["text"] for answer in later} == {NOTICES["en"]["sent"]}
+        assert "already" in later[-1].params["text"]
         settle()
         assert len(sent_to(api, BUYER)) == 2
+        assert len(api.wait_for("editMessageText")) == 1
 
     assert run_bot(api, db, scenario) == []
     logged = rows(db)
@@ -430,3 +437,22 @@ def test_windows_scheduled_before_a_restart_still_open_and_close(api, tmp_path):
 
     assert run_bot(api, db, before) == []
     assert run_bot(api, db, after) == []
+
+
+def test_an_inbox_card_answers_buttons_it_does_not_have_and_still_sends(api, tmp_path):
+    def scenario(api):
+        api.text(BUYER, "shop oi hang bi vo roi, don 8123456789012", language_code="vi")
+        wait_sent_to(api, SELLER, cards=True)
+        card = cards_for(api, SELLER)[0]
+        forged = ["log", "r:other:acknowledge", "q:" + "9" * 62, "q:0", "l:de", "send:now"]
+        for data in forged:
+            api.press(SELLER, card.result, data)
+        answers = api.wait_for("answerCallbackQuery", len(forged))
+        assert {answer.params["text"] for answer in answers} == {NOTICES["en"]["outdated"]}
+        settle()
+        assert api.wait_for("editMessageText", 0) == []
+        api.press(SELLER, card.result, "send")
+        assert api.wait_for("answerCallbackQuery", len(forged) + 1)[-1].params["text"] == "Sent."
+        wait_sent_to(api, BUYER)
+
+    assert run_bot(api, tmp_path / "shop.db", scenario) == []

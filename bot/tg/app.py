@@ -43,7 +43,16 @@ from bot.store.corrections import load_corrections, save_correction
 from bot.store.log import Entry, EvidenceLog, StoreError
 from bot.store.shop import load_shop_settings
 from bot.tg import commands, inbox, modes
-from bot.tg.card import CardState, card_text, draft_for, send_card, update_card
+from bot.tg.buttons import (
+    CardPress,
+    ChooseScenario,
+    LogAsSent,
+    Notice,
+    SendReply,
+    notice,
+    parse_press,
+)
+from bot.tg.card import CardState, card_lock, card_text, draft_for, send_card, update_card
 from bot.tg.commands import NOT_A_SELLER, is_seller, seller_language, sellers_only
 from bot.tg.preflight import BOOTSTRAP_RETRIES, check_bot_api, explain
 from bot.tg.request import AiohttpRequest
@@ -125,49 +134,65 @@ async def buyer_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 
 async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A card's button. Every press is answered; one that cannot act gets a short notice."""
     query = update.callback_query
     if not is_seller(update, context):
         await query.answer(NOT_A_SELLER, show_alert=True)
         return
-    cards: dict[int, CardState] = context.chat_data.setdefault("cards", {})
-    state = cards.get(query.message.message_id) if query.message else None
-    if state is None:
-        await query.answer("This card has expired: paste the message again.")
+    language = await seller_language(update, context)
+    press = parse_press(query.data)
+    if query.message is None or context.chat_data is None:
+        await query.answer(notice("expired", language))
         return
-    kind, _, value = (query.data or "").partition(":")
-    if (kind == "send" and state.sent) or (kind == "log" and state.logged):
-        await query.answer("This reply was already sent." if kind == "send" else "Already logged.")
-        return
-    if kind == "s":
-        state = state.with_scenario(value)
-        settings: BotSettings = context.bot_data["settings"]
-        await asyncio.to_thread(
-            save_correction,
-            settings.db_path,
-            seller_id=update.effective_user.id,
-            text=state.analysis.text,
-            language=state.analysis.language,
-            scenario=value,
-            dispute_risk=state.analysis.dispute_risk,
-        )
-    elif kind == "l":
-        state = replace(state, language=value)
-    elif kind == "r":
-        state = replace(state, resolution=value)
-    reply = draft_for(state, context.bot_data["shop"])
-    if kind == "send" and state.buyer is not None:
-        outcome = await inbox.send_to_buyer(state, context)
-        await query.answer(outcome.notice, show_alert=outcome.alert)
-        if outcome.explanation:
-            await context.bot.send_message(update.effective_chat.id, outcome.explanation)
-        if outcome.state != state:
-            await update_card(query, outcome.state, reply, context.bot, context.chat_data)
-        return
-    if kind == "log" and not state.logged:
-        chat_id = str(update.effective_chat.id) if update.effective_chat else None
-        await _log_as_sent(context.bot_data["log"], state, reply, chat_id)
-        state = replace(state, logged=True)
-    await update_card(query, state, reply, context.bot, context.chat_data)
+    async with card_lock(context.chat_data):
+        state = context.chat_data.get("cards", {}).get(query.message.message_id)
+        if state is None:
+            refusal: Notice | None = "expired"
+        elif isinstance(press, CardPress):
+            refusal = state.refusal(press)
+        else:
+            refusal = "outdated"
+        if refusal is not None:
+            await query.answer(notice(refusal, language))
+            return
+        await _pressed(press, state, update, context)
+
+
+async def _pressed(
+    press: CardPress, state: CardState, update: Update, context: ContextTypes.DEFAULT_TYPE
+) -> None:
+    query = update.callback_query
+    shop = context.bot_data["shop"]
+    match press:
+        case SendReply():
+            outcome = await inbox.send_to_buyer(state, context)
+            await query.answer(outcome.notice, show_alert=outcome.alert)
+            if outcome.explanation:
+                await context.bot.send_message(update.effective_chat.id, outcome.explanation)
+            if outcome.state != state:
+                await update_card(
+                    context.bot, query.message, outcome.state, shop, context.chat_data
+                )
+            return
+        case LogAsSent():
+            chat_id = str(update.effective_chat.id)
+            await _log_as_sent(context.bot_data["log"], state, draft_for(state, shop), chat_id)
+            changed = replace(state, logged=True)
+        case ChooseScenario(scenario) if scenario != state.scenario:
+            changed = state.switched(press)
+            settings: BotSettings = context.bot_data["settings"]
+            await asyncio.to_thread(
+                save_correction,
+                settings.db_path,
+                seller_id=update.effective_user.id,
+                text=state.analysis.text,
+                language=state.analysis.language,
+                scenario=scenario,
+                dispute_risk=state.analysis.dispute_risk,
+            )
+        case _:
+            changed = state.switched(press)
+    await update_card(context.bot, query.message, changed, shop, context.chat_data)
     await query.answer()
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
-from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, MaybeInaccessibleMessage
+from telegram.error import BadRequest
 
 from bot.analysis import Analysis, Draft
 from bot.assistant import draft
@@ -15,7 +17,17 @@ from bot.inbox.service import BuyerMessage
 from bot.replies.facts import Facts, ShopSettings
 from bot.replies.registry import template
 from bot.scenarios import LANGUAGES
-from bot.tg.text import callback_data, escape, split_message
+from bot.tg.buttons import (
+    CardPress,
+    ChooseLanguage,
+    ChooseResolution,
+    ChooseScenario,
+    LogAsSent,
+    Notice,
+    SendReply,
+    press_data,
+)
+from bot.tg.text import escape, split_message
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +71,37 @@ class CardState:
     def with_scenario(self, scenario: str) -> CardState:
         return replace(self, scenario=scenario, resolution=template(scenario).default_resolution)
 
+    @property
+    def finished(self) -> bool:
+        """Logged or sent: what the card shows is what went out, so it no longer changes."""
+        return self.logged or self.sent
+
+    def refusal(self, press: CardPress) -> Notice | None:
+        """Why `press` cannot act on this card, if it cannot."""
+        if self.sent:
+            return "sent"
+        if self.logged:
+            return "logged"
+        match press:
+            case ChooseResolution(scenario=scenario) if scenario != self.scenario:
+                return "outdated"
+            case LogAsSent() if self.buyer is not None:
+                return "outdated"
+            case SendReply() if self.buyer is None:
+                return "outdated"
+        return None
+
+    def switched(self, press: ChooseScenario | ChooseLanguage | ChooseResolution) -> CardState:
+        """The card after a scenario, language or resolution button (checked by `refusal`)."""
+        match press:
+            case ChooseScenario(scenario) if scenario != self.scenario:
+                return self.with_scenario(scenario)
+            case ChooseLanguage(language):
+                return replace(self, language=language)
+            case ChooseResolution(resolution=resolution):
+                return replace(self, resolution=resolution)
+        return self
+
 
 BUYER_TEXT_SHOWN = 1500
 """Characters of the buyer's message shown on an inbox card; the log keeps all of it."""
@@ -101,22 +144,18 @@ def card_text(state: CardState, reply: Draft) -> str:
     return "\n".join(lines)
 
 
-def card_keyboard(state: CardState) -> InlineKeyboardMarkup:
+def card_keyboard(state: CardState) -> InlineKeyboardMarkup | None:
+    """No buttons once the card is finished: an edit without them takes them away."""
+    if state.finished:
+        return None
     return _keyboard(
         state.analysis.scenario,
         tuple(alt.scenario for alt in state.analysis.alternatives[:3]),
         scenario=state.scenario,
         language=state.language,
         resolution=state.resolution,
-        action=_action(state),
+        inbox=state.buyer is not None,
     )
-
-
-def _action(state: CardState) -> tuple[str, str] | None:
-    """The last row's button: "Send" on an inbox card, "Log as sent" on the assistant's."""
-    if state.buyer is not None:
-        return None if state.sent else ("Send", "send")
-    return None if state.logged else ("Log as sent", "log")
 
 
 @lru_cache(maxsize=4096)
@@ -127,29 +166,27 @@ def _keyboard(
     scenario: str,
     language: str,
     resolution: str,
-    action: tuple[str, str] | None,
+    inbox: bool,
 ) -> InlineKeyboardMarkup:
     """Built once per distinct card; python-telegram-bot's markup objects are immutable."""
     others = [alt for alt in alternatives if alt != scenario]
     if scenario != original:
         others.insert(0, original)
     rows = [
-        [InlineKeyboardButton(alt, callback_data=callback_data("s", alt)) for alt in others],
+        [_button(alt, ChooseScenario(alt)) for alt in others],
+        [_button(other, ChooseLanguage(other)) for other in LANGUAGES if other != language],
         [
-            InlineKeyboardButton(other, callback_data=callback_data("l", other))
-            for other in LANGUAGES
-            if other != language
-        ],
-        [
-            InlineKeyboardButton(r.name, callback_data=callback_data("r", r.name))
+            _button(r.name, ChooseResolution(scenario, r.name))
             for r in template(scenario).resolutions
             if r.name != resolution
         ],
+        [_button("Send", SendReply()) if inbox else _button("Log as sent", LogAsSent())],
     ]
-    if action is not None:
-        label, data = action
-        rows.append([InlineKeyboardButton(label, callback_data=callback_data(data))])
     return InlineKeyboardMarkup([row for row in rows if row])
+
+
+def _button(label: str, press: CardPress) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=press_data(press))
 
 
 def draft_for(state: CardState, shop: ShopSettings) -> Draft:
@@ -180,25 +217,46 @@ async def send_card(
     )
 
 
+def card_lock(chat_data: dict[str, Any]) -> asyncio.Lock:
+    """One press at a time per chat, so no press acts on a card another press is changing."""
+    lock: asyncio.Lock = chat_data.setdefault("card_lock", asyncio.Lock())
+    return lock
+
+
 async def update_card(
-    query: CallbackQuery, state: CardState, reply: Draft, bot: Bot, chat_data: dict[str, Any]
+    bot: Bot,
+    card: MaybeInaccessibleMessage,
+    state: CardState,
+    shop: ShopSettings,
+    chat_data: dict[str, Any],
 ) -> None:
-    """Edits the card in place, or sends it again when it now needs more or fewer messages."""
+    """Shows `state` on the card: edited in place, or sent again when it now needs more or
+    fewer messages."""
     cards: dict[int, CardState] = chat_data["cards"]
-    message = query.message
-    assert message is not None
-    text = card_text(state, reply)
+    chat_id, message_id = card.chat.id, card.message_id
+    text = card_text(state, draft_for(state, shop))
     pieces = split_message(text)
     if len(pieces) - 1 != len(state.earlier_parts):
-        del cards[message.message_id]
-        for message_id in [part for part, _ in state.earlier_parts] + [message.message_id]:
-            await bot.delete_message(message.chat.id, message_id)
-        await send_card(bot, message.chat.id, state, text, chat_data)
+        del cards[message_id]
+        for part in [part for part, _ in state.earlier_parts] + [message_id]:
+            await bot.delete_message(chat_id, part)
+        await send_card(bot, chat_id, state, text, chat_data)
         return
     earlier = []
-    for (message_id, before), now in zip(state.earlier_parts, pieces, strict=False):
+    for (part, before), now in zip(state.earlier_parts, pieces, strict=False):
         if now != before:
-            await bot.edit_message_text(now, message.chat.id, message_id)
-        earlier.append((message_id, now))
-    cards[message.message_id] = replace(state, earlier_parts=tuple(earlier))
-    await query.edit_message_text(pieces[-1], reply_markup=card_keyboard(state))
+            await _edit(bot, chat_id, part, now)
+        earlier.append((part, now))
+    cards[message_id] = replace(state, earlier_parts=tuple(earlier))
+    await _edit(bot, chat_id, message_id, pieces[-1], card_keyboard(state))
+
+
+async def _edit(
+    bot: Bot, chat_id: int, message_id: int, text: str, keyboard: InlineKeyboardMarkup | None = None
+) -> None:
+    """Telegram refuses an edit that changes nothing: the message already shows what it should."""
+    try:
+        await bot.edit_message_text(text, chat_id, message_id, reply_markup=keyboard)
+    except BadRequest as error:
+        if "message is not modified" not in error.message.lower():
+            raise

@@ -28,6 +28,7 @@ from bot.replies.facts import Facts
 from bot.scenarios import LANGUAGES
 from bot.store import inbox as store
 from bot.store.log import StoreError
+from bot.tg.buttons import OpenQueued, notice, parse_press
 from bot.tg.card import CHANNEL_NAMES, CardState, card_text, draft_for, send_card
 from bot.tg.commands import NOT_A_SELLER, is_seller, language_of, seller_language
 from bot.tg.text import escape
@@ -312,9 +313,12 @@ async def open_from_queue(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if not is_seller(update, context):
         await query.answer(NOT_A_SELLER, show_alert=True)
         return
+    press = parse_press(query.data)
+    if not isinstance(press, OpenQueued):
+        await query.answer(notice("outdated", await seller_language(update, context)))
+        return
     inbox = inbox_of(context)
-    _, _, row_id = (query.data or "").partition(":")
-    logged = await asyncio.to_thread(store.logged_buyer_message, inbox.db_path, int(row_id))
+    logged = await asyncio.to_thread(store.logged_buyer_message, inbox.db_path, press.row_id)
     if logged is None:
         await query.answer("That message is no longer in the log.", show_alert=True)
         return
