@@ -150,24 +150,33 @@ def _train(lexicon: Lexicon, extra: Sequence[Example], config: TrainingConfig, k
         return train(examples, lexicon, key, config, progress)
 
 
+_BAR_FORMAT = "{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} [{elapsed}{postfix}]"
+"""Steps take from a second to a minute each, so no rate or time left: they would mislead."""
+
+
 @contextmanager
 def _progress_display(total: int, stream: TextIO | None) -> Iterator[Progress | None]:
     """A progress bar on `stream` when it is a terminal; nothing in pipes, files and logs."""
     if not _is_terminal(stream):
         yield None
         return
-    with tqdm(total=total, desc="training the classifier", unit="step", file=stream) as bar:
+    with tqdm(
+        total=total,
+        desc="training the classifier",
+        file=stream,
+        bar_format=_BAR_FORMAT,
+    ) as bar:
         begun = 0
 
         def begin(step: str) -> None:
             nonlocal begun
+            bar.set_postfix_str(step, refresh=not begun)
             if begun:
                 bar.update()
             begun += 1
-            bar.set_postfix_str(step)
 
         yield begin
-        bar.set_postfix_str("done")
+        bar.set_postfix_str("done", refresh=False)
         bar.update(total - bar.n)
 
 
