@@ -26,8 +26,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 import platformdirs
-from filelock import FileLock, Timeout
-from tqdm import tqdm
 
 from bot.nlp.dataset import Example, fingerprint, load_examples, training_sources
 from bot.nlp.lexicon import Lexicon, lexicon_sources
@@ -35,6 +33,8 @@ from bot.nlp.model import Model
 from bot.nlp.training_config import TrainingConfig
 
 if TYPE_CHECKING:
+    from filelock import FileLock
+
     from bot.nlp.training import Progress
 
 log = logging.getLogger(__name__)
@@ -117,8 +117,11 @@ def _training_lock(path: Path) -> Iterator[None]:
     """Held while one process checks the cache, trains and saves; others wait for it.
 
     A lock that cannot be created (an unwritable cache folder) does not stop the analysis:
-    the process trains without it.
+    the process trains without it. filelock, like tqdm and scikit-learn, is imported only
+    when there is a model to train, which keeps start-up with a cached model fast.
     """
+    from filelock import FileLock
+
     lock = FileLock(path.with_suffix(".lock"))
     locked = _acquire(lock)
     try:
@@ -129,6 +132,8 @@ def _training_lock(path: Path) -> Iterator[None]:
 
 
 def _acquire(lock: FileLock) -> bool:
+    from filelock import Timeout
+
     try:
         try:
             lock.acquire(timeout=0)
@@ -160,6 +165,8 @@ def _progress_display(total: int, stream: TextIO | None) -> Iterator[Progress | 
     if not _is_terminal(stream):
         yield None
         return
+    from tqdm import tqdm
+
     with tqdm(
         total=total,
         desc="training the classifier",
