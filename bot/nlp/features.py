@@ -27,7 +27,6 @@ import numpy.typing as npt
 from bot.nlp.lexicon import Lexicon
 from bot.nlp.normalize import clean, fold, strip_accents
 
-FEATURE_VERSION = 3
 GROUPS = ("characters", "words", "cues")
 
 _LONG_NUMBER = re.compile(r"\d{4,}")

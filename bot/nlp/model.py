@@ -71,7 +71,11 @@ class Model:
         )
 
     def save(self, path: Path) -> None:
-        """Write atomically, so a reader never sees half a model."""
+        """Write atomically, so a reader never sees half a model.
+
+        The arrays go to a temporary file in the same folder (through an open handle, so
+        NumPy adds no `.npz` to its name), which replaces `path` once complete and on disk.
+        """
         meta = {
             "scenarios": self.scenarios,
             "languages": self.languages,
@@ -95,6 +99,8 @@ class Model:
                     intercept=self.intercept,
                     meta=np.array(json.dumps(meta)),
                 )
+                handle.flush()
+                os.fsync(handle.fileno())
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

@@ -7,31 +7,38 @@ both are chosen from the training data alone, never from the dev set.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from scipy.optimize import minimize_scalar
 from scipy.sparse import csr_matrix
+from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.model_selection import StratifiedKFold
 
 from bot.nlp.dataset import DatasetError, Example
 from bot.nlp.features import FeatureBatch, FeatureSpace, extract, fit_space
 from bot.nlp.lexicon import Lexicon
 from bot.nlp.model import Model
+from bot.nlp.training_config import TrainingConfig
 from bot.scenarios import LANGUAGES, SCENARIOS
 
+__all__ = ["Progress", "TrainingConfig", "step_count", "train"]
 
-@dataclass(frozen=True, slots=True)
-class TrainingConfig:
-    group_weight: tuple[float, float, float] = (1.0, 1.0, 0.6)
-    min_df: int = 2
-    scenario_c: float = 40.0
-    language_c: float = 10.0
-    dispute_c: float = 10.0
-    folds: int = 3
-    seed: int = 13
+Progress = Callable[[str], None]
+"""Told, as each step of training begins, what that step does (for a progress display)."""
+
+
+def step_count(config: TrainingConfig) -> int:
+    """How many times `train` calls its `progress`: features, a scenario model per fold,
+    calibration, the scenario and language models, a dispute model per fold, the dispute
+    model."""
+    return 2 * config.folds + 5
+
+
+def _ignore(step: str) -> None:
+    pass
 
 
 def _matrix(space: FeatureSpace, batch: FeatureBatch) -> csr_matrix:
@@ -71,7 +78,34 @@ def _best_threshold(probabilities: np.ndarray, truth: np.ndarray) -> float:
     return best
 
 
-def _require_coverage(examples: Sequence[Example]) -> None:
+def _out_of_fold(
+    model: LogisticRegression,
+    x: csr_matrix,
+    targets: np.ndarray,
+    folds: StratifiedKFold,
+    *,
+    method: str,
+    progress: Progress,
+    name: str,
+) -> np.ndarray:
+    """What `sklearn.model_selection.cross_val_predict` computes, one reported fold at a time.
+
+    Every fold's training part holds every class (`_require_coverage` asks for as many
+    examples of each class as there are folds), so the folds' columns line up.
+    """
+    predictions: np.ndarray | None = None
+    for number, (fit_rows, held_out) in enumerate(folds.split(x, targets), 1):
+        progress(f"{name}, fold {number} of {folds.get_n_splits()}")
+        fitted = clone(model).fit(x[fit_rows], targets[fit_rows])
+        predicted = getattr(fitted, method)(x[held_out])
+        if predictions is None:
+            predictions = np.empty((len(targets), *predicted.shape[1:]), predicted.dtype)
+        predictions[held_out] = predicted
+    assert predictions is not None
+    return predictions
+
+
+def _require_coverage(examples: Sequence[Example], folds: int) -> None:
     missing = sorted(set(SCENARIOS) - {e.scenario for e in examples}) + sorted(
         set(LANGUAGES) - {e.language for e in examples}
     )
@@ -79,6 +113,14 @@ def _require_coverage(examples: Sequence[Example]) -> None:
         raise DatasetError(f"the training data has no example of: {', '.join(missing)}")
     if len({e.dispute_risk for e in examples}) < 2:
         raise DatasetError("the training data needs messages with and without dispute risk")
+    counts = Counter(e.scenario for e in examples) + Counter(
+        "with dispute risk" if e.dispute_risk else "without dispute risk" for e in examples
+    )
+    scarce = sorted(label for label, count in counts.items() if count < folds)
+    if scarce:
+        raise DatasetError(
+            f"the training data needs at least {folds} examples of: {', '.join(scarce)}"
+        )
 
 
 def train(
@@ -86,9 +128,13 @@ def train(
     lexicon: Lexicon,
     key: str,
     config: TrainingConfig | None = None,
+    progress: Progress | None = None,
 ) -> Model:
+    """The fitted model; `progress` hears of each of the `step_count(config)` steps."""
     config = config or TrainingConfig()
-    _require_coverage(examples)
+    progress = progress or _ignore
+    _require_coverage(examples, config.folds)
+    progress("extracting features")
     batch = extract([example.text for example in examples], lexicon)
     space = fit_space(batch, config.group_weight, config.min_df)
     x = _matrix(space, batch)
@@ -96,20 +142,36 @@ def train(
 
     scenario_targets = np.array([SCENARIOS.index(e.scenario) for e in examples])
     scenario_model = LogisticRegression(C=config.scenario_c, max_iter=3000)
-    out_of_fold = cross_val_predict(
-        scenario_model, x, scenario_targets, cv=folds, method="decision_function"
+    out_of_fold = _out_of_fold(
+        scenario_model,
+        x,
+        scenario_targets,
+        folds,
+        method="decision_function",
+        progress=progress,
+        name="scenarios",
     )
+    progress("calibrating confidences")
     temperature = _fit_temperature(out_of_fold, scenario_targets)
+    progress("fitting the scenario model")
     scenario_model.fit(x, scenario_targets)
 
+    progress("fitting the language model")
     languages = np.array([e.language for e in examples])
     language_model = LogisticRegression(C=config.language_c, max_iter=3000).fit(x, languages)
 
     disputes = np.array([e.dispute_risk for e in examples])
     dispute_model = LogisticRegression(C=config.dispute_c, max_iter=3000, class_weight="balanced")
-    dispute_oof = cross_val_predict(dispute_model, x, disputes, cv=folds, method="predict_proba")[
-        :, 1
-    ]
+    dispute_oof = _out_of_fold(
+        dispute_model,
+        x,
+        disputes,
+        folds,
+        method="predict_proba",
+        progress=progress,
+        name="dispute risk",
+    )[:, 1]
+    progress("fitting the dispute model")
     dispute_model.fit(x, disputes)
 
     scenario_coef, scenario_bias = _columns(scenario_model, range(len(SCENARIOS)))
