@@ -39,6 +39,7 @@ from bot.replies.facts import Facts
 from bot.store.corrections import load_corrections, save_correction
 from bot.store.log import Entry, EvidenceLog
 from bot.store.shop import load_shop_settings
+from bot.text_input import readable_text
 from bot.tg import commands, inbox, modes
 from bot.tg.card import CardState, card_text, draft_for, send_card, update_card
 from bot.tg.commands import NOT_A_SELLER, is_seller, seller_language, sellers_only
@@ -107,7 +108,7 @@ async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def buyer_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     try:
-        analysis = await context.bot_data["analyzer"].analyse(message.text or "")
+        analysis = await context.bot_data["analyzer"].analyse(readable_text(message.text or ""))
     except EmptyMessageError:
         await message.reply_text(UNREADABLE)
         return
