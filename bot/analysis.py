@@ -6,6 +6,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+MAX_AMOUNT_DIGITS = 15
+"""At most this many digits before the decimal point: 10^15 is beyond any order in any
+currency (VND included), so a longer number is not money."""
+
 
 @dataclass(frozen=True, slots=True)
 class Amount:

@@ -10,7 +10,6 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -29,11 +28,11 @@ from bot.config import (
     load_settings,
     log_file,
 )
-from bot.console import LANGUAGE_NAMES, ConsoleSession, summary
+from bot.console import LANGUAGE_NAMES, ConsoleSession, read_lines, summary
 from bot.inbox.zone import ZoneError
 from bot.nlp.analyzer import Analyzer, EmptyMessageError, is_empty
 from bot.preflight import StartupError
-from bot.replies.facts import FactError, Facts, ShopSettings, apply_assignments
+from bot.replies.facts import FactError, Facts, ShopSettings, amount_value, apply_assignments
 from bot.replies.registry import TEMPLATES, UnknownResolutionError, UnknownTemplateError
 from bot.replies.render import UnknownLanguageError
 from bot.replies.review import review_page
@@ -45,6 +44,7 @@ from bot.store.inbox import shop_zone
 from bot.store.log import DB_ENV, DEFAULT_DB, EvidenceLog, StoreError, connection, default_db_path
 from bot.store.shop import load_shop_settings
 from bot.store.verify import verify
+from bot.text_input import readable_text
 
 
 class _RedactingGroup(click.Group):
@@ -96,7 +96,11 @@ def classify(text: str | None, jsonl: bool, as_json: bool) -> None:
         out = sys.stdout.buffer
         try:
             for lines in classify_lines(sys.stdin.buffer, default_analyzer()):
-                out.write("".join(line + "\n" for line in lines).encode("utf-8"))
+                # A lone surrogate can only be in a caller's id, inside a JSON string,
+                # where the backslash escape is the JSON escape it came in as.
+                out.write(
+                    "".join(line + "\n" for line in lines).encode("utf-8", "backslashreplace")
+                )
                 out.flush()
         except BrokenPipeError:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -107,7 +111,7 @@ def classify(text: str | None, jsonl: bool, as_json: bool) -> None:
             'give the message to analyse, e.g. replybot classify "hi", or --jsonl'
         )
     try:
-        analysis = analyse(text)
+        analysis = analyse(readable_text(text))
     except EmptyMessageError as error:
         raise click.UsageError(str(error)) from error
     if as_json:
@@ -146,7 +150,7 @@ def draft_command(
     facts = Facts()
     if buyer_text is not None:
         try:
-            analysis = analyse(buyer_text)
+            analysis = analyse(readable_text(buyer_text))
         except EmptyMessageError as error:
             raise click.UsageError(str(error)) from error
         facts = Facts.from_analysis(analysis)
@@ -155,7 +159,8 @@ def draft_command(
     if template_id is None:
         raise click.UsageError("give --scenario ID, or --text with a buyer message")
     try:
-        facts, settings = apply_assignments(facts, ShopSettings(), list(assignments))
+        values = [readable_text(assignment) for assignment in assignments]
+        facts, settings = apply_assignments(facts, ShopSettings(), values)
         reply = draft(
             template_id,
             language or "en",
@@ -221,14 +226,16 @@ def console(db_path: Path | None, seller_language: str) -> None:
     session = ConsoleSession(log, shop)
     if interactive:
         click.echo(f"replybot console, logging to {path}. Paste a buyer message; Ctrl-D ends.")
+    prompt = (lambda: click.echo("buyer> ", nl=False)) if interactive else None
     try:
-        while True:
+        for line in read_lines(sys.stdin.buffer, prompt):
+            if not line.utf8:
+                click.echo(
+                    f"line {line.number}: not valid UTF-8; unreadable bytes are shown as \ufffd",
+                    err=True,
+                )
             try:
-                line = input("buyer> " if interactive else "")
-            except EOFError:
-                break
-            try:
-                shown = session.handle(line)
+                shown = session.handle(line.text)
             except StoreError as error:
                 raise click.ClickException(str(error)) from error
             if shown is not None:
@@ -342,12 +349,15 @@ def resolve_command(
     currency: str | None,
 ) -> None:
     """Close an order's case with a resolution (and an amount), recorded in the chain."""
+    order_id, resolution = readable_text(order_id), readable_text(resolution)
     money = None
     if amount is not None:
         try:
-            money = Amount(Decimal(amount), currency.upper() if currency else None)
-        except InvalidOperation as error:
-            raise click.BadParameter(f"not an amount: {amount!r}", param_hint="AMOUNT") from error
+            money = Amount(
+                amount_value(amount), readable_text(currency).upper() if currency else None
+            )
+        except FactError as error:
+            raise click.BadParameter(str(error), param_hint="AMOUNT") from error
     path = _resolve_db(db_path)
     try:
         with EvidenceLog(path) as log:
@@ -464,6 +474,7 @@ def _read_line(number: int, raw: bytes) -> _Request | dict[str, Any]:
     text = record.get("text")
     if not isinstance(text, str):
         return {"id": ident, "error": f'{where}: "text" must be a string'}
+    text = readable_text(text)
     if is_empty(text):
         return {"id": ident, "error": f"{where}: the message is empty"}
     return _Request(ident, text)

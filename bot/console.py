@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import IO
+
 from babel.numbers import format_currency, format_decimal
 
 from bot.analysis import Amount, Analysis, Draft
@@ -9,6 +14,7 @@ from bot.assistant import analyse, draft
 from bot.nlp.analyzer import is_empty
 from bot.replies.facts import Facts, ShopSettings
 from bot.store.log import Entry, EvidenceLog
+from bot.text_input import readable_text
 
 LANGUAGE_NAMES = {"en": "English", "zh": "Chinese", "ko": "Korean", "vi": "Vietnamese"}
 
@@ -43,6 +49,42 @@ def card(analysis: Analysis, reply: Draft) -> str:
     if reply.seller_language != reply.language:
         parts += ["", f"--- {LANGUAGE_NAMES[reply.seller_language]} ---", reply.seller_text]
     return "\n".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class ConsoleLine:
+    number: int
+    text: str
+    """Cleaned by `readable_text`; bytes that were not UTF-8 are U+FFFD."""
+    utf8: bool
+    """False when the line had bytes that are not UTF-8."""
+
+
+def read_lines(
+    stream: IO[bytes], prompt: Callable[[], None] | None = None
+) -> Iterator[ConsoleLine]:
+    """Each line of `stream` as a buyer message, decoded by itself.
+
+    Reading bytes rather than text means one line that is not UTF-8 cannot end the
+    input: it is read with U+FFFD in place of the bad bytes, and the next line is read
+    as usual. A byte order mark (files saved on Windows) is not part of the first line.
+    `prompt` is called before each line (for a terminal); the input ends at end of file
+    (Ctrl-D).
+    """
+    for number in itertools.count(1):
+        if prompt is not None:
+            prompt()
+        raw = stream.readline()
+        if not raw:
+            return
+        raw = raw.removesuffix(b"\n").removesuffix(b"\r")
+        if number == 1:
+            raw = raw.removeprefix(b"\xef\xbb\xbf")
+        try:
+            text, utf8 = raw.decode("utf-8"), True
+        except UnicodeDecodeError:
+            text, utf8 = raw.decode("utf-8", "surrogateescape"), False
+        yield ConsoleLine(number, readable_text(text), utf8)
 
 
 class ConsoleSession:

@@ -1,4 +1,5 @@
 import json
+import os
 import subprocess
 import sys
 
@@ -7,6 +8,8 @@ from click.testing import CliRunner
 
 from bot.cli import main
 from bot.scenarios import LANGUAGES, SCENARIOS
+from bot.store.log import connection
+from bot.store.verify import verify
 
 CONTRACT_KEYS = {"id", "language", "scenario", "confidence", "dispute_risk", "entities"}
 
@@ -199,3 +202,121 @@ def test_review_page_shows_every_template_in_every_language(tmp_path):
     page = target.read_text("utf-8")
     assert all(f'id="{template_id}"' in page for template_id in TEMPLATES)
     assert all(f'lang="{language}"' in page for language in LANGUAGES)
+
+
+def test_a_lone_surrogate_among_a_thousand_lines_is_cleaned_and_analysed(run):
+    lines = [{"id": n, "text": "where is my parcel, order 8123456789012345"} for n in range(1005)]
+    stdin = jsonl(
+        *lines[:500], b'{"id": "odd \\ud800", "text": "refund \\ud800 now"}', *lines[500:]
+    )
+    result = run("classify", "--jsonl", stdin=stdin)
+    assert result.exit_code == 0
+    out = [json.loads(line) for line in result.stdout_bytes.decode("utf-8").splitlines()]
+    assert len(out) == 1006
+    assert [o["id"] for o in out] == [*range(500), "odd \ud800", *range(500, 1005)]
+    assert all(set(o) == CONTRACT_KEYS for o in out)
+
+
+def _bot(*args: bytes | str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_arguments_that_are_not_utf8_are_read_with_replacement_characters(session_cache, analyzer):
+    summary = _bot("classify", b"\xff\xfe bad \x01 order 8123456789012345 never arrived")
+    assert summary.returncode == 0, summary.stderr
+    assert b"8123456789012345" in summary.stdout
+    as_json = _bot("classify", "--json", b"\xc3( hang bi vo roi, hoan tien")
+    assert as_json.returncode == 0, as_json.stderr
+    assert json.loads(as_json.stdout)["scenario"] in SCENARIOS
+    drafted = _bot("draft", "--text", b"\xff", "--set", b"buyer_name=Lan\xff\x07")
+    assert drafted.returncode == 0, drafted.stderr
+    assert "Lan\ufffd," in drafted.stdout.decode("utf-8")
+    assert b"Traceback" not in summary.stderr + as_json.stderr + drafted.stderr
+
+
+def _logged_in_texts(db) -> list[str]:
+    with connection(db) as read:
+        return [row[0] for row in read.execute("SELECT text FROM messages WHERE direction = 'in'")]
+
+
+def test_a_piped_console_line_that_is_not_utf8_does_not_stop_the_rest(tmp_path, analyzer):
+    db = tmp_path / "console.db"
+    stdin = b"".join(
+        [
+            b"\xef\xbb\xbfwhere is my parcel\n",
+            b"\xff\xfe broken \xc3( bytes\n",
+            b"item\x00 broken \x1b[31m\r\n",
+            "亲 在吗\n".encode(),
+        ]
+    )
+    proc = _bot("console", "--db", str(db), stdin=stdin)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.count(b"scenario ") == 4
+    stderr = proc.stderr.decode("utf-8")
+    assert "line 2: not valid UTF-8" in stderr
+    assert len(stderr.splitlines()) == 1
+    assert _logged_in_texts(db) == [
+        "where is my parcel",
+        "\ufffd\ufffd broken \ufffd( bytes",
+        "item broken [31m",
+        "亲 在吗",
+    ]
+    assert verify(db).ok
+
+
+def test_the_console_in_a_terminal_prompts_and_ends_with_ctrl_d(tmp_path, analyzer):
+    db = tmp_path / "console.db"
+    controller, terminal = os.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "console", "--db", str(db)],
+        stdin=terminal,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    os.close(terminal)
+    try:
+        os.write(controller, b"where is my parcel\n\xff bad bytes\n\x04")
+        stdout, stderr = process.communicate(timeout=120)
+    finally:
+        os.close(controller)
+    assert process.returncode == 0, stderr
+    assert stdout.count(b"buyer> ") == 3
+    assert stdout.count(b"scenario ") == 2
+    assert _logged_in_texts(db) == ["where is my parcel", "\ufffd bad bytes"]
+
+
+HUGE_OR_NOT_FINITE = ["1e400", "NaN", "Infinity", "-inf", "1e999999", "sNaN", "1e-400"]
+
+
+@pytest.mark.parametrize("value", HUGE_OR_NOT_FINITE)
+@pytest.mark.parametrize("key", ["amount", "coupon_value"])
+def test_draft_refuses_amounts_that_are_not_finite_or_of_sane_size(run, key, value):
+    for written in (value, f"{value} USD", f"USD {value}"):
+        result = run("draft", "--scenario", "price_drop", "--set", f"{key}={written}")
+        assert result.exit_code == 2
+        error = result.output.strip().splitlines()[-1]
+        assert error.startswith("Error: ")
+        assert repr(value) in error
+
+
+def test_resolve_refuses_amounts_that_are_not_finite_or_of_sane_size(run, tmp_path):
+    db = tmp_path / "cases.db"
+    opened = run("console", "--db", str(db), stdin=b"order 8123456789012345 arrived broken\n")
+    assert opened.exit_code == 0
+    for value in HUGE_OR_NOT_FINITE:
+        result = run("resolve", "--db", str(db), "--", "8123456789012345", "refund", value, "USD")
+        assert result.exit_code == 2
+        assert repr(value) in result.output.strip().splitlines()[-1]
+    assert len(_logged_in_texts(db)) == 1
+    with connection(db) as read:
+        assert read.execute("SELECT count(*) FROM messages").fetchone()[0] == 2
+        assert read.execute("SELECT status FROM cases").fetchall() == [("open",)]
+    resolved = run("resolve", "--db", str(db), "8123456789012345", "refund", "12.50", "usd")
+    assert resolved.exit_code == 0
+    assert verify(db).ok

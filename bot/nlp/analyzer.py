@@ -13,6 +13,7 @@ from bot.nlp.lexicon import Lexicon
 from bot.nlp.model import Model
 from bot.nlp.normalize import clean
 from bot.scenarios import FALLBACK_SCENARIO
+from bot.text_input import readable_text
 
 MAX_ANALYSED_CHARS = 5000
 """Longer messages are analysed on their first 5,000 characters (and kept whole elsewhere)."""
@@ -95,7 +96,8 @@ class Analyzer:
 
 
 def _prepare(text: str) -> str:
-    return clean(text[: MAX_ANALYSED_CHARS * 2])[:MAX_ANALYSED_CHARS]
+    """The text the model reads; `readable_text` again so that no caller's text can fail it."""
+    return clean(readable_text(text[: MAX_ANALYSED_CHARS * 2]))[:MAX_ANALYSED_CHARS]
 
 
 def is_empty(text: str) -> bool:

@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from babel.numbers import get_currency_precision, parse_decimal
 
-from bot.analysis import Amount
+from bot.analysis import MAX_AMOUNT_DIGITS, Amount
 
 _NUM = r"\d{1,3}(?:[.,]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
 _CN_DIGITS = "零〇一二两三四五六七八九"
@@ -158,6 +158,6 @@ def find_amounts(text: str, language: str) -> Iterator[MoneyMatch]:
         if read is None:
             continue
         value, currency = read
-        if value <= 0:
+        if value <= 0 or value.adjusted() >= MAX_AMOUNT_DIGITS:
             continue
         yield MoneyMatch(match.start(), match.end(), Amount(_quantize(value, currency), currency))

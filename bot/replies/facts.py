@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.analysis import Amount, Analysis
+from bot.analysis import MAX_AMOUNT_DIGITS, Amount, Analysis
 from bot.scenarios import LANGUAGES
 
 
@@ -81,17 +81,45 @@ class ShopSettings:
             raise FactError(f"timezone {self.timezone!r} is not an IANA time zone") from None
 
 
+MAX_AMOUNT_DECIMALS = 6
+
+
+def amount_value(text: str) -> Decimal:
+    """The decimal a seller typed as an amount: finite, and of a size money can have.
+
+    `Decimal` reads "NaN", "Infinity" and "1e400" without complaint; none of them is an
+    amount, and huge exponents would only fail later, while the reply is formatted.
+    """
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        raise FactError(f"not an amount: {text!r} (e.g. 8.00 USD)") from None
+    if not value.is_finite():
+        raise FactError(f"not a finite amount: {text!r}")
+    if value.adjusted() >= MAX_AMOUNT_DIGITS:
+        raise FactError(f"amount {text!r} is too large (at most {MAX_AMOUNT_DIGITS} digits)")
+    if value.as_tuple().exponent < -MAX_AMOUNT_DECIMALS:  # type: ignore[operator]
+        raise FactError(f"amount {text!r} has too many decimals (at most {MAX_AMOUNT_DECIMALS})")
+    return value
+
+
+def _reads_as_decimal(text: str) -> bool:
+    try:
+        Decimal(text)
+    except InvalidOperation:
+        return False
+    return True
+
+
 def _amount(text: str, currency: str) -> Amount:
     parts = text.replace(",", "").split()
-    try:
-        if len(parts) == 2:
-            first, second = parts
-            if first.isalpha():
-                return Amount(Decimal(second), first.upper())
-            return Amount(Decimal(first), second.upper())
-        return Amount(Decimal(parts[0]), currency)
-    except (InvalidOperation, IndexError):
-        raise FactError(f"not an amount: {text!r} (e.g. 8.00 USD)") from None
+    if len(parts) == 2:
+        first, second = parts
+        number, code = (first, second) if _reads_as_decimal(first) else (second, first)
+        return Amount(amount_value(number), code.upper())
+    if len(parts) == 1:
+        return Amount(amount_value(parts[0]), currency)
+    raise FactError(f"not an amount: {text!r} (e.g. 8.00 USD)")
 
 
 def _value(kind: str, text: str, currency: str) -> Any:
@@ -105,6 +133,8 @@ def _value(kind: str, text: str, currency: str) -> Any:
         if marker in kind:
             try:
                 return read(text)
+            except FactError:
+                raise
             except ValueError:
                 raise FactError(f"cannot read {text!r}: expected {example}") from None
     return text

@@ -301,6 +301,13 @@ class EvidenceLog:
             for _, future in batch:
                 future.set_exception(failure)
             return 0
+        except Exception as error:
+            # Not the database: one caller's entry (text that cannot be encoded, say). Its
+            # caller gets the error; the others' entries are written; the writer lives on.
+            if len(batch) > 1:
+                return sum(self._commit(db, [job]) for job in batch)
+            batch[0][1].set_exception(error)
+            return 0
         start = 0
         for job_entries, future in batch:
             future.set_result(results[start : start + len(job_entries)])

@@ -42,6 +42,7 @@ from bot.replies.facts import Facts
 from bot.store.corrections import load_corrections, save_correction
 from bot.store.log import Entry, EvidenceLog, StoreError
 from bot.store.shop import load_shop_settings
+from bot.text_input import readable_text
 from bot.tg import commands, inbox, modes
 from bot.tg.buttons import (
     CardPress,
@@ -120,7 +121,7 @@ async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def buyer_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     try:
-        analysis = await context.bot_data["analyzer"].analyse(message.text or "")
+        analysis = await context.bot_data["analyzer"].analyse(readable_text(message.text or ""))
     except EmptyMessageError:
         await message.reply_text(UNREADABLE)
         return

@@ -28,6 +28,7 @@ from bot.replies.facts import Facts
 from bot.scenarios import LANGUAGES
 from bot.store import inbox as store
 from bot.store.log import StoreError
+from bot.text_input import readable_text
 from bot.tg.buttons import OpenQueued, notice, parse_press
 from bot.tg.card import CHANNEL_NAMES, CardState, card_text, draft_for, send_card
 from bot.tg.commands import NOT_A_SELLER, is_seller, language_of, seller_language
@@ -153,12 +154,15 @@ def _buyer_message(
     user = message.from_user
     media = _describe_media(message)
     hint = (user.language_code or "").split("-")[0].lower() if user else ""
+    name = message.chat.first_name or (user.first_name if user else None)
     return BuyerMessage(
         channel=channel,
         chat_id=message.chat_id,
         message_id=message.message_id,
-        text=message.text or " ".join(part for part in (media, message.caption) if part),
-        buyer_name=message.chat.first_name or (user.first_name if user else None),
+        text=readable_text(
+            message.text or " ".join(part for part in (media, message.caption) if part)
+        ),
+        buyer_name=None if name is None else readable_text(name),
         business_connection_id=message.business_connection_id,
         kind="edit" if edited else "message",
         from_owner=from_owner,
