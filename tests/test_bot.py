@@ -196,9 +196,12 @@ def test_seller_commands(api, tmp_path, analyzer):
         api.wait_for("sendMessage", 7)
         api.text(SELLER, "/nonsense")
         api.wait_for("sendMessage", 8)
+        for count, amount in enumerate(("NaN", "1e400", "-Infinity", "12x"), 9):
+            api.text(SELLER, f"/resolve 8123456789012345 refund_difference {amount} USD")
+            api.wait_for("sendMessage", count)
 
     assert run_bot(api, db, scenario) == []
-    texts = [call.params["text"] for call in api.wait_for("sendMessage", 8)]
+    texts = [call.params["text"] for call in api.wait_for("sendMessage", 12)]
     assert texts[0] == "Your language is now ko."
     assert "Shop" in texts[1]
     assert "<b>ko</b>" in texts[1]
@@ -212,6 +215,10 @@ def test_seller_commands(api, tmp_path, analyzer):
     assert texts[5] == "No messages match: nothing to export."
     assert texts[6] == "the chain holds: 3 rows verified"
     assert texts[7].startswith("Unknown command.")
+    for refusal, amount in zip(texts[8:12], ("NaN", "1e400", "-Infinity", "12x"), strict=True):
+        assert amount in refusal
+        assert "Usage: /resolve" in refusal
+    assert verify(db).rows == 3
 
 
 def test_strangers_cannot_use_seller_commands(api, tmp_path, analyzer):

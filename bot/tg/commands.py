@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from io import BytesIO
 
 from telegram import Update
@@ -19,7 +18,7 @@ from bot.analysis import Amount
 from bot.assistant import draft
 from bot.config import BotSettings
 from bot.inbox.zone import ShopZone
-from bot.replies.facts import FactError
+from bot.replies.facts import FactError, amount_value
 from bot.replies.registry import TEMPLATES, UnknownResolutionError, UnknownTemplateError
 from bot.scenarios import LANGUAGES
 from bot.store import inbox as inbox_store
@@ -160,9 +159,11 @@ async def resolve_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     amount = None
     if len(args) == 4:
         try:
-            amount = Amount(Decimal(args[2]), args[3].upper())
-        except InvalidOperation:
-            await reply(update, f"Not an amount: {escape(args[2])}")
+            amount = Amount(amount_value(args[2]), args[3].upper())
+        except FactError as error:
+            await reply(
+                update, escape(f"{error}. Usage: /resolve ORDER RESOLUTION [AMOUNT CURRENCY]")
+            )
             return
     try:
         logged = await asyncio.to_thread(
