@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
+from typing import Literal
 
 import aiohttp
 from telegram import Bot
@@ -60,45 +62,97 @@ def _transient(error: TelegramError) -> bool:
     )
 
 
+FailureKind = Literal[
+    "unreachable", "timeout", "rejected", "not_bot_api", "server_error", "retry_after",
+    "conflict", "refused",
+]  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """What went wrong talking to the Bot API, in words that never quote the token."""
+
+    kind: FailureKind
+    reason: str
+
+
+def failure(error: TelegramError) -> Failure:
+    """The one reading of a failed Bot API call, for `replybot run` and `replybot doctor`.
+
+    PTB's own message for a rejected token quotes the token, so the server's answer is
+    read from the cause instead; a 404 page that is not JSON means TELEGRAM_API_URL is
+    not a Bot API server, not that the token is wrong.
+    """
+    if isinstance(error, InvalidToken):
+        answer = error.__cause__ if isinstance(error.__cause__, InvalidToken) else error
+        if isinstance(answer.__cause__, TelegramError):
+            return Failure("not_bot_api", f"HTTP {_status(answer.message)}, not JSON")
+        return Failure("rejected", answer.message)
+    if isinstance(error, TimedOut):
+        return Failure("timeout", "no answer in time")
+    if isinstance(error, RetryAfter):
+        return Failure("retry_after", error.message)
+    if isinstance(error, Conflict):
+        return Failure("conflict", error.message)
+    if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
+        cause = error.__cause__
+        if isinstance(cause, aiohttp.ClientError | OSError):
+            return Failure("unreachable", _reason(cause))
+        return Failure("server_error", error.message)
+    if error.message == "Invalid server response":
+        return Failure("not_bot_api", "its answer is not JSON")
+    return Failure("refused", error.message)
+
+
 def explain(error: TelegramError, api_url: str, attempts: int = 1) -> str:
-    """One line for a failure to start: what went wrong, and what to check. It never
-    quotes the token (`InvalidToken`'s own message does)."""
-    what, advice = _what_and_advice(error, f"the Bot API at {api_url}")
+    """One line for a failure to start: what went wrong, and what to check."""
+    what, advice = _what_and_advice(failure(error), f"the Bot API at {api_url}")
     tried = f" after {attempts} attempts" if attempts > 1 else ""
     return f"{what}{tried}: {advice}"
 
 
-def _what_and_advice(error: TelegramError, where: str) -> tuple[str, str]:
+def _what_and_advice(problem: Failure, where: str) -> tuple[str, str]:
     network = "check the network, a proxy (HTTPS_PROXY) and TELEGRAM_API_URL"
-    if isinstance(error, InvalidToken):
-        return (
-            f"{where} rejected the bot token",
-            "check TELEGRAM_BOT_TOKEN (@BotFather's /token shows it) and TELEGRAM_API_URL",
-        )
-    if isinstance(error, TimedOut):
-        return f"{where} did not answer in time", network
-    if isinstance(error, RetryAfter):
-        return f"{where} asks to wait ({error.message})", "start the bot again then"
-    if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
-        cause = error.__cause__
-        if isinstance(cause, aiohttp.ClientError):
-            return f"cannot reach {where} ({_reason(cause)})", network
-        return (
-            f"{where} answered with an error ({error.message})",
-            "Telegram may be having trouble; try again later, or check TELEGRAM_API_URL",
-        )
-    if isinstance(error, Conflict):
-        return (
-            f"Telegram refused to start the bot ({error.message})",
-            "another process uses this token; stop it first",
-        )
+    reason = problem.reason
+    match problem.kind:
+        case "rejected":
+            return (
+                f"{where} rejected the bot token",
+                "check TELEGRAM_BOT_TOKEN (@BotFather's /token shows it) and TELEGRAM_API_URL",
+            )
+        case "not_bot_api":
+            return (
+                f"{where} does not answer like a Bot API server ({reason})",
+                "set TELEGRAM_API_URL to the server root, e.g. https://api.telegram.org",
+            )
+        case "timeout":
+            return f"{where} did not answer in time", network
+        case "retry_after":
+            return f"{where} asks to wait ({reason})", "start the bot again then"
+        case "unreachable":
+            return f"cannot reach {where} ({reason})", network
+        case "server_error":
+            return (
+                f"{where} answered with an error ({reason})",
+                "Telegram may be having trouble; try again later, or check TELEGRAM_API_URL",
+            )
+        case "conflict":
+            return (
+                f"Telegram refused to start the bot ({reason})",
+                "another process uses this token; stop it first",
+            )
     return (
-        f"Telegram refused to start the bot ({error.message})",
+        f"Telegram refused to start the bot ({reason})",
         "check --webhook-url, if given, and TELEGRAM_API_URL",
     )
 
 
-def _reason(error: aiohttp.ClientError) -> str:
+def _status(message: str) -> str:
+    """ "Not Found (404). Parsing the server response ... failed" → "Not Found (404)"."""
+    return message.split(". Parsing", 1)[0]
+
+
+def _reason(error: aiohttp.ClientError | OSError) -> str:
     if isinstance(error, aiohttp.ClientConnectorError):
         if isinstance(error.os_error, ConnectionRefusedError):
             return "connection refused"

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import asyncio
 
-import aiohttp
 from telegram import Bot
-from telegram.error import InvalidToken, NetworkError, TelegramError, TimedOut
+from telegram.error import TelegramError
 
 from bot.config import BotSettings
 from bot.doctor import ApiProblem, ApiReport, BotAccount, Webhook
+from bot.tg.preflight import failure
 from bot.tg.request import AiohttpRequest
 
 
@@ -62,24 +62,10 @@ async def _ask(settings: BotSettings, timeout: float, trust_env: bool) -> ApiRep
 
 
 def _problem(error: TelegramError, timeout: float) -> ApiProblem:
-    """What went wrong, in words that never include the token: PTB's own message for a
-    rejected token quotes it, so the server's answer is read from the cause instead."""
-    if isinstance(error, InvalidToken):
-        answer = error.__cause__ if isinstance(error.__cause__, InvalidToken) else error
-        if isinstance(answer.__cause__, TelegramError):
-            return ApiProblem("not_bot_api", f"HTTP {_status(answer.message)}, not JSON")
-        return ApiProblem("rejected", answer.message)
-    if isinstance(error, TimedOut):
-        return ApiProblem("unreachable", f"no answer within {timeout:g} s")
-    if isinstance(error, NetworkError) and isinstance(
-        error.__cause__, aiohttp.ClientError | OSError
-    ):
-        return ApiProblem("unreachable", str(error.__cause__) or type(error.__cause__).__name__)
-    if error.message == "Invalid server response":
-        return ApiProblem("not_bot_api", "its answer is not JSON")
-    return ApiProblem("error", error.message)
-
-
-def _status(message: str) -> str:
-    """ "Not Found (404). Parsing the server response ... failed" → "Not Found (404)"."""
-    return message.split(". Parsing", 1)[0]
+    seen = failure(error)
+    match seen.kind:
+        case "rejected" | "not_bot_api" | "unreachable":
+            return ApiProblem(seen.kind, seen.reason)
+        case "timeout":
+            return ApiProblem("unreachable", f"no answer within {timeout:g} s")
+    return ApiProblem("error", seen.reason)
