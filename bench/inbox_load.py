@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.assistant import default_analyzer
 from bot.config import BotSettings
-from bot.store.inbox import switch_peak
+from bot.inbox.state import switch_peak
 from bot.store.log import EvidenceLog, connection
 from bot.store.verify import verify
 from bot.tg.app import build_application

@@ -29,6 +29,7 @@ from bot.config import (
     log_file,
 )
 from bot.console import LANGUAGE_NAMES, ConsoleSession, read_lines, summary
+from bot.inbox.state import shop_zone
 from bot.inbox.zone import ZoneError
 from bot.nlp.analyzer import Analyzer, EmptyMessageError, is_empty
 from bot.preflight import StartupError
@@ -40,7 +41,6 @@ from bot.scenarios import LANGUAGES, SCENARIOS
 from bot.store.cases import case_report, resolve_case
 from bot.store.corrections import load_corrections
 from bot.store.export import FORMATS, Filters, count, export
-from bot.store.inbox import shop_zone
 from bot.store.log import DB_ENV, DEFAULT_DB, EvidenceLog, StoreError, connection, default_db_path
 from bot.store.shop import load_shop_settings
 from bot.store.verify import verify

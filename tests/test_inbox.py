@@ -10,12 +10,11 @@ from hypothesis import strategies as st
 from bot.inbox.autoreply import SELLER_QUIET, Cooldowns, auto_reply_for
 from bot.inbox.hours import HoursError, WorkingHours, parse_closure, parse_days, parse_hours
 from bot.inbox.peak import PeakMode, PeakWindow, parse_window
-from bot.store.chain import chain_hash
-from bot.store.inbox import (
+from bot.inbox.queue import direction_of, waiting, waiting_count
+from bot.inbox.state import (
     BusinessConnection,
     add_window,
     cancel_windows,
-    direction_of,
     load_connections,
     load_hours,
     load_peak,
@@ -23,9 +22,8 @@ from bot.store.inbox import (
     save_connection,
     save_hours,
     switch_peak,
-    waiting,
-    waiting_count,
 )
+from bot.store.chain import chain_hash
 from bot.store.log import Entry, EvidenceLog, connection
 from bot.store.verify import verify
 

@@ -4,26 +4,42 @@ Every buyer message is analysed and logged; in peak mode or outside working hour
 buyer gets the matching auto-reply (once per cool-down); the account owner's own
 messages in business chats are logged as the seller's. The Telegram layer only turns
 updates into `BuyerMessage`s and sends what this returns.
+
+The sellers' commands change the modes, windows and hours through `Inbox` too: each change
+is read, made and stored under one lock, so two commands at once do not overwrite each other,
+and what the inbox decides with is always what the database holds.
 """
 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo
 
 from bot.analysis import Analysis, Draft
 from bot.assistant import draft
+from bot.inbox import state
 from bot.inbox.autoreply import BuyerKey, Cooldowns, auto_reply_for
-from bot.inbox.hours import WorkingHours
-from bot.inbox.peak import PeakMode
+from bot.inbox.hours import HoursError, WorkingHours, parse_hours
+from bot.inbox.peak import PeakMode, PeakWindow
+from bot.inbox.queue import (
+    Counts,
+    LoggedBuyerMessage,
+    Waiting,
+    counts_since,
+    direction_of,
+    logged_buyer_message,
+    waiting,
+    waiting_count,
+)
+from bot.inbox.state import BusinessConnection
+from bot.inbox.zone import ShopZone
 from bot.nlp.analyzer import is_empty
 from bot.nlp.batching import AnalysisBatcher
 from bot.replies.facts import Facts, ShopSettings
-from bot.store import inbox as store
 from bot.store.log import Entry, EvidenceLog
 
 BUYER_ZONES = {"zh": "Asia/Shanghai", "ko": "Asia/Seoul", "vi": "Asia/Ho_Chi_Minh"}
@@ -74,27 +90,161 @@ class Received:
     """Put the card in front of the sellers now: no auto-reply mode is on, or dispute risk."""
 
 
+@dataclass(frozen=True, slots=True)
+class PeakReport:
+    """What `/peak` shows: the mode, today's traffic and how many buyers wait."""
+
+    peak: PeakMode
+    today: Counts
+    waiting: int
+
+
+@dataclass(frozen=True, slots=True)
+class Queue:
+    """The first conversations waiting for a seller (dispute risk first, then the oldest) and
+    how many wait in all."""
+
+    entries: list[Waiting]
+    total: int
+
+
 class Inbox:
     def __init__(self, db_path: Path, log: EvidenceLog, analyzer: AnalysisBatcher) -> None:
         self.db_path = db_path
         self._log = log
         self._analyzer = analyzer
-        self.peak: PeakMode = store.load_peak(db_path)
-        self.hours: WorkingHours | None = store.load_hours(db_path)
-        self.connections = store.load_connections(db_path)
+        self._peak: PeakMode = state.load_peak(db_path)
+        self._hours: WorkingHours | None = state.load_hours(db_path)
+        self._connections = state.load_connections(db_path)
         self.cooldowns = Cooldowns()
         self._sending: set[str] = set()
         self._sent: set[str] = set()
-        self.settings_lock = asyncio.Lock()
-        """Held while a seller command reads, changes and stores the modes or hours, so two
-        commands at once do not overwrite each other."""
-        auto, answered = store.recent_replies(db_path, timedelta(hours=24))
+        self._settings_lock = asyncio.Lock()
+        """Held while a seller command reads, changes and stores the modes or hours: mode
+        commands run one at a time."""
+        auto, answered = state.recent_replies(db_path, timedelta(hours=24))
         self.cooldowns.auto_replied.update(auto)
         self.cooldowns.seller_answered.update(answered)
 
+    @property
+    def peak(self) -> PeakMode:
+        return self._peak
+
+    @property
+    def hours(self) -> WorkingHours | None:
+        return self._hours
+
     def owner_of(self, connection_id: str | None) -> int | None:
-        connection = self.connections.get(connection_id or "")
+        connection = self._connections.get(connection_id or "")
         return connection.owner_user_id if connection else None
+
+    async def remember_connection(self, connection: BusinessConnection) -> None:
+        """A business account connected, changed its rights or disconnected."""
+        await asyncio.to_thread(state.save_connection, self.db_path, connection)
+        self._connections[connection.connection_id] = connection
+
+    async def peak_on(self, until: datetime | None = None, at: datetime | None = None) -> PeakMode:
+        """Peak mode on by hand, until `until` or until switched off."""
+        at = at or datetime.now(UTC)
+        if until is not None and until <= at:
+            raise HoursError("that time has already passed")
+        async with self._settings_lock:
+            self._peak = await asyncio.to_thread(
+                state.switch_peak, self.db_path, on=True, until=until, at=at
+            )
+            return self._peak
+
+    async def peak_off(self, at: datetime | None = None) -> list[PeakWindow]:
+        """Peak mode off, ending a scheduled window under way; returns the windows it ended."""
+        at = at or datetime.now(UTC)
+        async with self._settings_lock:
+            ended = [window for window in self._peak.windows if window.covers(at)]
+            self._peak = await asyncio.to_thread(state.switch_peak, self.db_path, on=False, at=at)
+            return ended
+
+    async def add_peak_window(
+        self, starts_at: datetime, ends_at: datetime, created_by: str, at: datetime | None = None
+    ) -> PeakWindow:
+        if ends_at <= (at or datetime.now(UTC)):
+            raise HoursError("that window has already ended")
+        async with self._settings_lock:
+            window = await asyncio.to_thread(
+                state.add_window, self.db_path, starts_at, ends_at, created_by
+            )
+            self._peak = replace(self._peak, windows=(*self._peak.windows, window))
+            return window
+
+    async def cancel_peak_windows(self, at: datetime | None = None) -> list[PeakWindow]:
+        """The scheduled windows that have not started are dropped; returns them."""
+        at = at or datetime.now(UTC)
+        async with self._settings_lock:
+            cancelled = await asyncio.to_thread(state.cancel_windows, self.db_path, at)
+            self._peak = await asyncio.to_thread(state.load_peak, self.db_path)
+            return cancelled
+
+    async def reload_peak(self) -> PeakMode:
+        """Read the peak mode again, as a scheduled window opens or closes."""
+        async with self._settings_lock:
+            self._peak = await asyncio.to_thread(state.load_peak, self.db_path)
+            return self._peak
+
+    async def set_hours(self, line: str, configured_zone: str | None) -> WorkingHours:
+        """Apply one line such as `mon-fri 09:00-18:00 Asia/Shanghai` to the working hours;
+        without a zone of their own they are in the shop's."""
+        async with self._settings_lock:
+            zone = await asyncio.to_thread(state.shop_zone, self.db_path, configured_zone)
+            hours = parse_hours(line, self._hours, zone.name)
+            return await self._save_hours(hours)
+
+    async def hours_off(self, configured_zone: str | None) -> WorkingHours | None:
+        """No weekly hours (no off-hours auto-reply); the closures stay."""
+        async with self._settings_lock:
+            closures = self._hours.closures if self._hours else ()
+            if not closures:
+                return await self._save_hours(None)
+            zone = await asyncio.to_thread(state.shop_zone, self.db_path, configured_zone)
+            return await self._save_hours(WorkingHours.closures_only(zone.name, closures))
+
+    async def add_closure(
+        self, closure: tuple[date, date], configured_zone: str | None
+    ) -> WorkingHours:
+        """The shop is closed from the first to the last day (both included)."""
+        async with self._settings_lock:
+            base = self._hours
+            if base is None:
+                zone = await asyncio.to_thread(state.shop_zone, self.db_path, configured_zone)
+                base = WorkingHours.closures_only(zone.name, ())
+            return await self._save_hours(replace(base, closures=(*base.closures, closure)))
+
+    async def clear_closures(self) -> WorkingHours | None:
+        """No closures; weekly hours stay."""
+        async with self._settings_lock:
+            weekly = self._hours is not None and self._hours.weekly
+            return await self._save_hours(
+                replace(self._hours, closures=()) if weekly and self._hours else None
+            )
+
+    async def _save_hours(self, hours: WorkingHours | None) -> WorkingHours | None:
+        await asyncio.to_thread(state.save_hours, self.db_path, hours)
+        self._hours = hours
+        return hours
+
+    async def peak_report(self, zone: ShopZone, at: datetime | None = None) -> PeakReport:
+        """The peak mode, and the buyer messages and replies since midnight in the shop's zone."""
+        at = at or datetime.now(UTC)
+        async with self._settings_lock:
+            today = await asyncio.to_thread(counts_since, self.db_path, zone.start_of_day(at))
+            count = await asyncio.to_thread(waiting_count, self.db_path)
+            return PeakReport(self._peak, today, count)
+
+    async def queue(self, limit: int) -> Queue:
+        entries = await asyncio.to_thread(waiting, self.db_path, limit)
+        total = await asyncio.to_thread(waiting_count, self.db_path) if entries else 0
+        return Queue(entries, total)
+
+    async def logged_message(self, row_id: int) -> LoggedBuyerMessage | None:
+        """A buyer message of the inbox as logged, to open its card again from the queue."""
+        return await asyncio.to_thread(logged_buyer_message, self.db_path, row_id)
 
     async def receive(
         self, message: BuyerMessage, shop: ShopSettings, at: datetime | None = None
@@ -106,7 +256,7 @@ class Inbox:
             await self._log.append_async(self._entry(message, "out"))
             return Received(None)
         if message.kind == "deletion":
-            direction = await asyncio.to_thread(store.direction_of, self.db_path, message.source_id)
+            direction = await asyncio.to_thread(direction_of, self.db_path, message.source_id)
             logged = await self._log.append_async(self._entry(message, direction or "in"))
             return Received(None, duplicate=logged.duplicate)
         analysis = None
@@ -116,15 +266,15 @@ class Inbox:
         if logged.duplicate or message.kind != "message":
             risky = analysis is not None and analysis.dispute_risk
             return Received(analysis, duplicate=logged.duplicate, needs_seller=risky)
-        template = auto_reply_for(at, self.peak, self.hours)
+        template = auto_reply_for(at, self._peak, self._hours)
         needs_seller = template is None or (analysis is not None and analysis.dispute_risk)
         self.cooldowns.cooldown = timedelta(minutes=shop.auto_reply_cooldown_minutes)
         if template is None or not self.cooldowns.claim(message.buyer, at):
             return Received(analysis, needs_seller=needs_seller)
         language = analysis.language if analysis else message.language_hint or "en"
         back_at = None
-        if self.hours is not None and (opening := self.hours.next_opening(at)) is not None:
-            back_at = opening.astimezone(ZoneInfo(BUYER_ZONES.get(language, self.hours.timezone)))
+        if self._hours is not None and (opening := self._hours.next_opening(at)) is not None:
+            back_at = opening.astimezone(ZoneInfo(BUYER_ZONES.get(language, self._hours.timezone)))
         if analysis is not None:
             facts = Facts.from_analysis(analysis, buyer_name=message.buyer_name, back_at=back_at)
         else:

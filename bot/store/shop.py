@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from typing import Protocol
 
-from bot.inbox.zone import ShopZone
 from bot.replies.facts import FactError, Facts, ShopSettings, apply_assignments
 from bot.store.log import connection
 
@@ -46,7 +46,13 @@ def save_shop_setting(path: Path, key: str, value: str) -> ShopSettings:
     return load_shop_settings(path)
 
 
-def describe(settings: ShopSettings, zone: ShopZone) -> str:
+class ZoneInForce(Protocol):
+    """The shop's time zone and where it comes from (bot.inbox.zone.ShopZone)."""
+
+    def describe(self) -> str: ...
+
+
+def describe(settings: ShopSettings, zone: ZoneInForce) -> str:
     """The settings, one a line; the time zone as it is in force and where it comes from."""
     lines = []
     for name in EDITABLE:

@@ -17,11 +17,11 @@ from telegram.ext import ContextTypes
 from bot.analysis import Amount
 from bot.assistant import draft
 from bot.config import BotSettings
+from bot.inbox.state import shop_zone as stored_shop_zone
 from bot.inbox.zone import ShopZone
 from bot.replies.facts import FactError, amount_value
 from bot.replies.registry import TEMPLATES, UnknownResolutionError, UnknownTemplateError
 from bot.scenarios import LANGUAGES
-from bot.store import inbox as inbox_store
 from bot.store.cases import case_report, resolve_case
 from bot.store.export import FORMATS, Filters, count, export_text
 from bot.store.log import StoreError, connection
@@ -72,7 +72,7 @@ async def language_of(seller_id: int, context: ContextTypes.DEFAULT_TYPE) -> str
 async def shop_zone(context: ContextTypes.DEFAULT_TYPE) -> ShopZone:
     """The shop's time zone as it is in force now (bot.inbox.zone gives the order)."""
     settings: BotSettings = context.bot_data["settings"]
-    return await asyncio.to_thread(inbox_store.shop_zone, settings.db_path, settings.timezone)
+    return await asyncio.to_thread(stored_shop_zone, settings.db_path, settings.timezone)
 
 
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]

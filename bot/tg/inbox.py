@@ -7,7 +7,6 @@ answer is wanted.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -24,9 +23,9 @@ from telegram.ext import ContextTypes
 from bot.analysis import Analysis
 from bot.assistant import draft
 from bot.inbox.service import BuyerMessage, Inbox, Received
+from bot.inbox.state import BusinessConnection as StoredConnection
 from bot.replies.facts import Facts
 from bot.scenarios import LANGUAGES
-from bot.store import inbox as store
 from bot.store.log import StoreError
 from bot.text_input import readable_text
 from bot.tg.buttons import OpenQueued, notice, parse_press
@@ -87,16 +86,14 @@ async def _owner(context: ContextTypes.DEFAULT_TYPE, connection_id: str) -> int 
 
 async def _remember(
     connection: BusinessConnection, context: ContextTypes.DEFAULT_TYPE
-) -> store.BusinessConnection:
-    inbox = inbox_of(context)
-    info = store.BusinessConnection(
+) -> StoredConnection:
+    info = StoredConnection(
         connection.id,
         connection.user.id,
         can_reply=bool(connection.rights and connection.rights.can_reply),
         is_enabled=connection.is_enabled,
     )
-    await asyncio.to_thread(store.save_connection, inbox.db_path, info)
-    inbox.connections[connection.id] = info
+    await inbox_of(context).remember_connection(info)
     return info
 
 
@@ -322,7 +319,7 @@ async def open_from_queue(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         await query.answer(notice("outdated", await seller_language(update, context)))
         return
     inbox = inbox_of(context)
-    logged = await asyncio.to_thread(store.logged_buyer_message, inbox.db_path, press.row_id)
+    logged = await inbox.logged_message(press.row_id)
     if logged is None:
         await query.answer("That message is no longer in the log.", show_alert=True)
         return

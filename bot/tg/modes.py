@@ -3,20 +3,18 @@ that announce scheduled peak windows as they open and close."""
 
 from __future__ import annotations
 
-import asyncio
-from dataclasses import replace
 from datetime import UTC, datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
 
-from bot.inbox.hours import HoursError, WorkingHours, parse_closure, parse_hours
+from bot.config import BotSettings
+from bot.inbox.hours import HoursError, parse_closure
 from bot.inbox.peak import PeakWindow, parse_moment, parse_window
-from bot.inbox.service import Inbox
+from bot.inbox.service import Inbox, PeakReport
 from bot.inbox.zone import ShopZone
-from bot.store import inbox as store
-from bot.tg.commands import Handler, reply, sellers_only, shop_zone
+from bot.tg.commands import reply, sellers_only, shop_zone
 from bot.tg.text import callback_data, escape, split_message
 
 PEAK_USAGE = (
@@ -36,25 +34,19 @@ def _inbox(context: ContextTypes.DEFAULT_TYPE) -> Inbox:
     return context.bot_data["inbox"]
 
 
-def _one_at_a_time(handler: Handler) -> Handler:
-    async def locked(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        async with _inbox(context).settings_lock:
-            await handler(update, context)
-
-    locked.__name__ = handler.__name__
-    return locked
+def _configured_zone(context: ContextTypes.DEFAULT_TYPE) -> str | None:
+    settings: BotSettings = context.bot_data["settings"]
+    return settings.timezone
 
 
 @sellers_only
-@_one_at_a_time
 async def peak_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     args = context.args or []
     inbox = _inbox(context)
     zone = await shop_zone(context)
-    path = inbox.db_path
     try:
         if not args:
-            await reply(update, escape(await asyncio.to_thread(peak_status, inbox, zone)))
+            await reply(update, escape(peak_status(await inbox.peak_report(zone), zone)))
             return
         if args[0] == "on":
             until = None
@@ -62,34 +54,25 @@ async def peak_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
                 if args[1] != "until" or len(args) < 3:
                     raise HoursError(PEAK_USAGE)
                 until = parse_moment(args[2:], zone.name)
-                if until <= datetime.now(UTC):
-                    raise HoursError("that time has already passed")
-            inbox.peak = await asyncio.to_thread(store.switch_peak, path, on=True, until=until)
+            await inbox.peak_on(until)
             when = f" until {zone.show(until)}" if until else ""
             await reply(update, f"Peak mode is on{escape(when)}: buyers get the busy auto-reply.")
         elif args == ["off"]:
-            now = datetime.now(UTC)
-            for window in inbox.peak.windows:
-                if window.covers(now):
-                    unschedule_window(context.application, window)
-            inbox.peak = await asyncio.to_thread(store.switch_peak, path, on=False, at=now)
+            for window in await inbox.peak_off():
+                unschedule_window(context.application, window)
             await reply(update, "Peak mode is off.")
         elif args == ["clear"]:
-            cancelled = await asyncio.to_thread(store.cancel_windows, path, datetime.now(UTC))
+            cancelled = await inbox.cancel_peak_windows()
             for window in cancelled:
                 unschedule_window(context.application, window)
-            inbox.peak = await asyncio.to_thread(store.load_peak, path)
             await reply(update, f"{len(cancelled)} scheduled peak windows cancelled.")
         elif not args[0][:1].isdigit():
             raise HoursError(PEAK_USAGE)
         else:
             starts_at, ends_at = parse_window(" ".join(args), zone.name)
-            if ends_at <= datetime.now(UTC):
-                raise HoursError("that window has already ended")
-            window = await asyncio.to_thread(
-                store.add_window, path, starts_at, ends_at, str(update.effective_user.id)
+            window = await inbox.add_peak_window(
+                starts_at, ends_at, created_by=str(update.effective_user.id)
             )
-            inbox.peak = replace(inbox.peak, windows=(*inbox.peak.windows, window))
             schedule_window(context.application, window)
             await reply(
                 update,
@@ -99,9 +82,9 @@ async def peak_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await reply(update, escape(str(error)))
 
 
-def peak_status(inbox: Inbox, zone: ShopZone) -> str:
+def peak_status(report: PeakReport, zone: ShopZone) -> str:
     now = datetime.now(UTC)
-    peak = inbox.peak
+    peak = report.peak
     if peak.manual_active(now):
         state = "on" + (f" until {zone.show(peak.until)}" if peak.until else " (by hand)")
     elif peak.active(now):
@@ -112,17 +95,16 @@ def peak_status(inbox: Inbox, zone: ShopZone) -> str:
     lines += [
         f"window {zone.show(w.starts_at)} to {zone.show(w.ends_at)}" for w in peak.upcoming(now)
     ]
-    counts = store.counts_since(inbox.db_path, zone.start_of_day(now))
+    today = report.today
     lines.append(
-        f"Today ({zone.name}): {counts.buyer_messages} buyer messages, {counts.auto_replies} "
-        f"auto-replies, {counts.seller_replies} seller replies; "
-        f"{store.waiting_count(inbox.db_path)} conversations waiting (/queue)"
+        f"Today ({zone.name}): {today.buyer_messages} buyer messages, {today.auto_replies} "
+        f"auto-replies, {today.seller_replies} seller replies; "
+        f"{report.waiting} conversations waiting (/queue)"
     )
     return "\n".join(lines)
 
 
 @sellers_only
-@_one_at_a_time
 async def hours_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     args = context.args or []
     inbox = _inbox(context)
@@ -130,24 +112,19 @@ async def hours_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         shown = inbox.hours.describe() if inbox.hours else "No working hours are set."
         await reply(update, escape(shown) + "\n\n" + escape(HOURS_USAGE))
         return
-    zone = await shop_zone(context)
     try:
         if args == ["off"]:
-            closures = inbox.hours.closures if inbox.hours else ()
-            hours = WorkingHours.closures_only(zone.name, closures) if closures else None
+            hours = await inbox.hours_off(_configured_zone(context))
         else:
-            hours = parse_hours(" ".join(args), inbox.hours, zone.name)
+            hours = await inbox.set_hours(" ".join(args), _configured_zone(context))
     except HoursError as error:
         await reply(update, escape(f"{error}\n{HOURS_USAGE}"))
         return
-    await asyncio.to_thread(store.save_hours, inbox.db_path, hours)
-    inbox.hours = hours
     shown = hours.describe() if hours else "No working hours: no off-hours auto-reply."
     await reply(update, escape(shown))
 
 
 @sellers_only
-@_one_at_a_time
 async def closed_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Dated closures (holidays); the shop counts as open on other days unless hours say not."""
     args = context.args or []
@@ -159,28 +136,22 @@ async def closed_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         return
     try:
         if args == ["off"]:
-            weekly = inbox.hours is not None and inbox.hours.weekly
-            hours = replace(inbox.hours, closures=()) if weekly else None
+            hours = await inbox.clear_closures()
         else:
-            closure = parse_closure(args)
-            base = inbox.hours or WorkingHours.closures_only((await shop_zone(context)).name, ())
-            hours = replace(base, closures=(*base.closures, closure))
+            hours = await inbox.add_closure(parse_closure(args), _configured_zone(context))
     except HoursError as error:
         await reply(update, escape(str(error)))
         return
-    await asyncio.to_thread(store.save_hours, inbox.db_path, hours)
-    inbox.hours = hours
     await reply(update, escape(hours.describe() if hours else "No closures."))
 
 
 @sellers_only
 async def queue_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    inbox = _inbox(context)
-    entries = await asyncio.to_thread(store.waiting, inbox.db_path, QUEUE_SHOWN)
+    waiting = await _inbox(context).queue(QUEUE_SHOWN)
+    entries, total = waiting.entries, waiting.total
     if not entries:
         await reply(update, "No buyer is waiting for an answer.")
         return
-    total = await asyncio.to_thread(store.waiting_count, inbox.db_path)
     zone = await shop_zone(context)
     shown = f" (the first {len(entries)})" if total > len(entries) else ""
     lines = [f"{total} conversations waiting{shown}, dispute risk first:"]
@@ -234,16 +205,14 @@ async def _announce(context: ContextTypes.DEFAULT_TYPE) -> None:
     job = context.job
     assert job is not None
     window, opening = job.data
-    inbox = _inbox(context)
-    async with inbox.settings_lock:
-        inbox.peak = await asyncio.to_thread(store.load_peak, inbox.db_path)
+    peak = await _inbox(context).reload_peak()
     zone = await shop_zone(context)
     text = (
         f"Scheduled peak mode is on until {zone.show(window.ends_at)}: "
         "buyers get the busy auto-reply."
         if opening
         else "Scheduled peak window has ended."
-        + ("" if inbox.peak.active(datetime.now(UTC)) else " Peak mode is off.")
+        + ("" if peak.active(datetime.now(UTC)) else " Peak mode is off.")
     )
     for seller_id in sorted(context.bot_data["settings"].seller_ids):
         try:

@@ -1,0 +1,323 @@
+"""The inbox as the Telegram handlers use it, without Telegram: each buyer message and each
+seller command goes through `Inbox`, over a real SQLite file."""
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.inbox.hours import HoursError, parse_closure, parse_hours
+from bot.inbox.service import BuyerMessage, Inbox
+from bot.inbox.state import BusinessConnection, load_hours, load_peak
+from bot.inbox.zone import CONFIGURED, ShopZone
+from bot.nlp.batching import AnalysisBatcher
+from bot.replies.facts import ShopSettings
+from bot.store.log import EvidenceLog, connection
+
+SHANGHAI = "Asia/Shanghai"
+SHOP = ShopSettings()
+MONDAY_MORNING = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo(SHANGHAI))
+MONDAY_NIGHT = datetime(2026, 11, 23, 22, 0, tzinfo=ZoneInfo(SHANGHAI))
+
+Scenario = Callable[[Inbox], Awaitable[None]]
+
+
+@pytest.fixture
+def run(tmp_path, analyzer) -> Callable[[Scenario], None]:
+    """Run a scenario against an inbox over tmp_path/shop.db; called again, it is a restart:
+    a new Inbox over the same file."""
+
+    def run_with(scenario: Scenario) -> None:
+        async def main() -> None:
+            log = EvidenceLog(tmp_path / "shop.db")
+            try:
+                await scenario(Inbox(tmp_path / "shop.db", log, AnalysisBatcher(analyzer)))
+            finally:
+                log.close()
+
+        asyncio.run(main())
+
+    return run_with
+
+
+def a_second() -> datetime:
+    """Now, to the second: the database keeps times to the millisecond."""
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def message(chat_id: int, text: str, message_id: int, **fields) -> BuyerMessage:
+    return BuyerMessage(
+        channel="business", chat_id=chat_id, message_id=message_id, text=text,
+        business_connection_id="bc1", buyer_name=f"Buyer {chat_id}", **fields,
+    )  # fmt: skip
+
+
+def test_peak_on_gives_one_busy_reply_per_buyer_per_cooldown(run):
+    async def scenario(inbox: Inbox) -> None:
+        now = datetime.now(UTC)
+        assert (await inbox.receive(message(1, "where is my parcel??", 1), SHOP)).needs_seller
+        await inbox.peak_on()
+        first = await inbox.receive(message(1, "hello??? where is it", 2), SHOP, at=now)
+        assert first.auto_reply is not None
+        assert first.auto_reply.template == "auto_reply_busy"
+        assert first.claimed_at == now
+        assert not first.needs_seller
+        again = await inbox.receive(
+            message(1, "any news?", 3), SHOP, at=now + timedelta(minutes=29)
+        )
+        assert again.auto_reply is None
+        other = await inbox.receive(message(2, "where is my parcel??", 1), SHOP, at=now)
+        assert other.auto_reply is not None
+        later = now + timedelta(minutes=SHOP.auto_reply_cooldown_minutes)
+        assert (await inbox.receive(message(1, "still?", 4), SHOP, at=later)).auto_reply
+
+    run(scenario)
+
+
+def test_a_dispute_in_peak_mode_is_answered_and_still_goes_to_the_sellers(run):
+    async def scenario(inbox: Inbox) -> None:
+        await inbox.peak_on()
+        text = "item arrived broken. refund me today or i open a dispute and report you"
+        received = await inbox.receive(message(1, text, 1), SHOP)
+        assert received.analysis is not None
+        assert received.analysis.dispute_risk
+        assert received.auto_reply is not None
+        assert received.needs_seller
+
+    run(scenario)
+
+
+def test_peak_until_a_time_ends_by_itself_and_a_past_time_changes_nothing(run):
+    async def scenario(inbox: Inbox) -> None:
+        now = datetime.now(UTC)
+        with pytest.raises(HoursError, match="already passed"):
+            await inbox.peak_on(until=now - timedelta(minutes=1))
+        assert not inbox.peak.manual
+        assert not load_peak(inbox.db_path).manual
+        peak = await inbox.peak_on(until=now + timedelta(hours=1))
+        assert peak == inbox.peak == load_peak(inbox.db_path)
+        busy = await inbox.receive(message(1, "where is my parcel??", 1), SHOP, at=now)
+        assert busy.auto_reply is not None
+        after = now + timedelta(hours=2)
+        assert (await inbox.receive(message(2, "hello?", 1), SHOP, at=after)).auto_reply is None
+        assert await inbox.peak_off() == []
+        assert not load_peak(inbox.db_path).manual
+
+    run(scenario)
+
+
+def test_a_peak_window_answers_only_while_it_is_open(run):
+    async def scenario(inbox: Inbox) -> None:
+        now = a_second()
+        with pytest.raises(HoursError, match="already ended"):
+            await inbox.add_peak_window(now - timedelta(hours=2), now - timedelta(hours=1), "7")
+        start, end = now + timedelta(hours=1), now + timedelta(hours=3)
+        window = await inbox.add_peak_window(start, end, created_by="7")
+        assert inbox.peak.windows == (window,)
+        assert load_peak(inbox.db_path).windows == (window,)
+        assert (await inbox.receive(message(1, "hello?", 1), SHOP, at=now)).auto_reply is None
+        inside = await inbox.receive(message(2, "hello?", 1), SHOP, at=start + timedelta(hours=1))
+        assert inside.auto_reply is not None
+        assert inside.auto_reply.template == "auto_reply_busy"
+        assert (await inbox.receive(message(3, "hello?", 1), SHOP, at=end)).auto_reply is None
+
+    run(scenario)
+
+
+def test_clear_drops_windows_to_come_and_off_ends_the_one_under_way(run):
+    async def scenario(inbox: Inbox) -> None:
+        now = a_second()
+        under_way = await inbox.add_peak_window(
+            now - timedelta(hours=1), now + timedelta(hours=1), "7"
+        )
+        to_come = await inbox.add_peak_window(now + timedelta(days=1), now + timedelta(days=2), "7")
+        assert await inbox.cancel_peak_windows(at=now) == [to_come]
+        assert inbox.peak.windows == (under_way,)
+        assert inbox.peak.active(now)
+        assert await inbox.peak_off(at=now) == [under_way]
+        assert not inbox.peak.active(now)
+        assert not load_peak(inbox.db_path).active(now)
+        assert await inbox.cancel_peak_windows(at=now) == []
+
+    run(scenario)
+
+
+def test_outside_working_hours_and_on_a_closed_day_buyers_get_the_away_reply(run):
+    async def scenario(inbox: Inbox) -> None:
+        hours = await inbox.set_hours(f"mon-fri 09:00-18:00 {SHANGHAI}", configured_zone=None)
+        assert inbox.hours == hours == load_hours(inbox.db_path)
+        open_now = await inbox.receive(message(1, "hello?", 1), SHOP, at=MONDAY_MORNING)
+        assert open_now.auto_reply is None
+        assert open_now.needs_seller
+        away = await inbox.receive(message(2, "hello?", 1), SHOP, at=MONDAY_NIGHT)
+        assert away.auto_reply is not None
+        assert away.auto_reply.template == "auto_reply_away"
+        closed = await inbox.add_closure(parse_closure(["2026-11-23"]), configured_zone=None)
+        assert closed.closures == ((MONDAY_MORNING.date(), MONDAY_MORNING.date()),)
+        holiday = await inbox.receive(message(3, "hello?", 1), SHOP, at=MONDAY_MORNING)
+        assert holiday.auto_reply is not None
+        assert holiday.auto_reply.template == "auto_reply_away"
+        reopened = await inbox.clear_closures()
+        assert reopened is not None
+        assert reopened.closures == ()
+        assert reopened.weekly
+        assert load_hours(inbox.db_path) == reopened
+
+    run(scenario)
+
+
+def test_hours_off_keeps_the_closures_and_unreadable_hours_change_nothing(run):
+    async def scenario(inbox: Inbox) -> None:
+        assert await inbox.hours_off(configured_zone=SHANGHAI) is None
+        assert await inbox.clear_closures() is None
+        closure = parse_closure(["2026-12-24", "2026-12-26"])
+        only_closure = await inbox.add_closure(closure, configured_zone=SHANGHAI)
+        assert only_closure.timezone == SHANGHAI
+        assert not only_closure.weekly
+        hours = await inbox.set_hours("mon-fri 09:00-18:00", configured_zone=None)
+        assert hours.timezone == SHANGHAI
+        assert hours.closures == (closure,)
+        with pytest.raises(HoursError, match="days are mon"):
+            await inbox.set_hours("mon-fry 09:00-18:00", configured_zone=None)
+        assert inbox.hours == hours == load_hours(inbox.db_path)
+        kept = await inbox.hours_off(configured_zone=None)
+        assert kept is not None
+        assert kept.closures == (closure,)
+        assert not kept.weekly
+        assert load_hours(inbox.db_path) == kept
+        assert await inbox.clear_closures() is None
+        assert load_hours(inbox.db_path) is None
+
+    run(scenario)
+
+
+def test_changes_made_at_once_are_all_kept(run):
+    async def scenario(inbox: Inbox) -> None:
+        await asyncio.gather(
+            inbox.set_hours(f"mon 09:00-18:00 {SHANGHAI}", configured_zone=None),
+            inbox.set_hours("tue 10:00-12:00", configured_zone=None),
+            inbox.add_closure(parse_closure(["2026-12-24"]), configured_zone=None),
+            inbox.add_closure(parse_closure(["2026-12-31"]), configured_zone=None),
+        )
+        hours = inbox.hours
+        assert hours is not None
+        monday = parse_hours(f"mon 09:00-18:00 {SHANGHAI}", None, "UTC")
+        assert hours.week == parse_hours("tue 10:00-12:00", monday, "UTC").week
+        assert hours.closures == (
+            parse_closure(["2026-12-24"]),
+            parse_closure(["2026-12-31"]),
+        )
+        assert load_hours(inbox.db_path) == hours
+
+    run(scenario)
+
+
+def test_modes_connections_and_cooldowns_survive_a_restart(run):
+    connection = BusinessConnection("bc1", owner_user_id=42, can_reply=True, is_enabled=True)
+    end = a_second() + timedelta(days=1)
+
+    async def before(inbox: Inbox) -> None:
+        assert inbox.owner_of("bc1") is None
+        await inbox.remember_connection(connection)
+        assert inbox.owner_of("bc1") == 42
+        await inbox.peak_on(until=end)
+        await inbox.set_hours(f"mon-fri 09:00-18:00 {SHANGHAI}", configured_zone=None)
+        sent = message(1, "where is my parcel??", 1)
+        received = await inbox.receive(sent, SHOP)
+        assert received.auto_reply is not None
+        await inbox.auto_reply_sent(sent, received.auto_reply, received.analysis)
+
+    async def after(inbox: Inbox) -> None:
+        assert inbox.owner_of("bc1") == 42
+        assert inbox.owner_of("bc2") is None
+        assert inbox.peak.manual
+        assert inbox.peak.until == end
+        assert inbox.hours is not None
+        assert inbox.hours.timezone == SHANGHAI
+        again = await inbox.receive(message(1, "hello??? where is it", 2), SHOP)
+        assert again.auto_reply is None
+        other = await inbox.receive(message(2, "hello??? where is it", 1), SHOP)
+        assert other.auto_reply is not None
+        await inbox.remember_connection(
+            BusinessConnection("bc1", owner_user_id=42, can_reply=False, is_enabled=False)
+        )
+
+    async def disconnected(inbox: Inbox) -> None:
+        assert inbox.owner_of("bc1") == 42
+
+    run(before)
+    run(after)
+    run(disconnected)
+
+
+def test_the_queue_puts_dispute_risk_first_then_the_oldest(run):
+    async def scenario(inbox: Inbox) -> None:
+        assert (await inbox.queue(20)).entries == []
+        await inbox.receive(message(1, "where is my parcel??", 1), SHOP)
+        await inbox.receive(message(2, "shipped yet?", 1), SHOP)
+        dispute = "where is my parcel? refund me now or i open a paypal dispute and report you"
+        await inbox.receive(message(3, dispute, 1), SHOP)
+        await inbox.receive(message(1, "hello??? where is it", 2), SHOP)
+        await inbox.receive(message(4, "do you ship to Seoul?", 1), SHOP)
+        await inbox.receive(message(2, "thanks, it is on its way", 5, from_owner=True), SHOP)
+        queue = await inbox.queue(20)
+        assert [(entry.buyer, entry.unanswered) for entry in queue.entries] == [
+            (("bc1", "3"), 1),
+            (("bc1", "1"), 2),
+            (("bc1", "4"), 1),
+        ]
+        assert queue.total == 3
+        assert queue.entries[0].dispute_risk
+        assert queue.entries[1].text == "hello??? where is it"
+        first_two = await inbox.queue(2)
+        assert [entry.buyer for entry in first_two.entries] == [("bc1", "3"), ("bc1", "1")]
+        assert first_two.total == 3
+        logged = await inbox.logged_message(queue.entries[1].message_id)
+        assert logged is not None
+        assert (logged.chat_id, logged.message_id, logged.text) == (1, 2, "hello??? where is it")
+        assert await inbox.logged_message(10_000) is None
+
+    run(scenario)
+
+
+def test_the_peak_report_counts_todays_messages_and_waiting_buyers(run):
+    async def scenario(inbox: Inbox) -> None:
+        zone = ShopZone(SHANGHAI, CONFIGURED)
+        empty = await inbox.peak_report(zone)
+        assert (empty.today.buyer_messages, empty.waiting) == (0, 0)
+        await inbox.peak_on()
+        sent = message(1, "where is my parcel??", 1)
+        received = await inbox.receive(sent, SHOP)
+        assert received.auto_reply is not None
+        await inbox.auto_reply_sent(sent, received.auto_reply, received.analysis)
+        await inbox.receive(message(2, "hello?", 1), SHOP)
+        await inbox.receive(message(2, "on its way", 2, from_owner=True), SHOP)
+        report = await inbox.peak_report(zone)
+        assert report.peak.manual
+        assert (report.today.buyer_messages, report.today.auto_replies) == (2, 1)
+        assert report.today.seller_replies == 1
+        assert report.waiting == 1
+        tomorrow = await inbox.peak_report(zone, at=datetime.now(UTC) + timedelta(days=2))
+        assert tomorrow.today.buyer_messages == 0
+
+    run(scenario)
+
+
+def test_a_deleted_message_keeps_the_direction_it_was_logged_with(run, tmp_path: Path):
+    async def scenario(inbox: Inbox) -> None:
+        await inbox.receive(message(1, "where is my parcel??", 1), SHOP)
+        await inbox.receive(message(1, "on its way", 2, from_owner=True), SHOP)
+        for message_id in (1, 2):
+            deleted = message(1, "", message_id, kind="deletion")
+            assert not (await inbox.receive(deleted, SHOP)).duplicate
+        assert (await inbox.receive(message(1, "", 1, kind="deletion"), SHOP)).duplicate
+
+    run(scenario)
+    with connection(tmp_path / "shop.db") as db:
+        rows = db.execute(
+            "SELECT direction, kind FROM messages WHERE kind = 'deletion' ORDER BY id"
+        ).fetchall()
+    assert rows == [("in", "deletion"), ("out", "deletion")]
