@@ -13,9 +13,9 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 import tests.test_bot
 from bot.cli import main
 from bot.config import BotSettings
+from bot.inbox import state as store
 from bot.inbox.hours import WorkingHours
 from bot.inbox.zone import CHOSEN, CONFIGURED, DEFAULT, HOURS, ShopZone, ZoneError, choose_zone
-from bot.store import inbox as store
 from bot.store.log import Entry, EvidenceLog
 from bot.store.shop import save_shop_setting
 from tests.fake_bot_api import FakeBotApi
