@@ -104,7 +104,7 @@ def main() -> int:
                 await asyncio.sleep(1)  # room for a second auto-reply that should not come
                 await application.updater.stop()
                 await application.stop()
-            application.bot_data["log"].close()
+            application.bot_data.log.close()
             return taken_in, answered
 
         taken_in, answered = asyncio.run(run())

@@ -75,7 +75,7 @@ def run_bot(api: FakeBotApi, db_path, scenario, sellers=(SELLER,)) -> list[BaseE
             finally:
                 await application.updater.stop()
                 await application.stop()
-        application.bot_data["log"].close()
+        application.bot_data.log.close()
 
     asyncio.run(main())
     return errors

@@ -17,13 +17,11 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
-    Application,
     ApplicationBuilder,
     BusinessConnectionHandler,
     BusinessMessagesDeletedHandler,
     CallbackQueryHandler,
     CommandHandler,
-    ContextTypes,
     Defaults,
     MessageHandler,
     filters,
@@ -53,8 +51,14 @@ from bot.tg.buttons import (
     notice,
     parse_press,
 )
-from bot.tg.card import CardState, card_lock, card_text, draft_for, send_card, update_card
-from bot.tg.commands import NOT_A_SELLER, is_seller, seller_language, sellers_only
+from bot.tg.card import CardState, card_text, draft_for, send_card, update_card
+from bot.tg.context import (
+    CONTEXT_TYPES,
+    NOT_A_SELLER,
+    ReplyApplication,
+    ReplyContext,
+    sellers_only,
+)
 from bot.tg.preflight import BOOTSTRAP_RETRIES, check_bot_api, explain
 from bot.tg.request import AiohttpRequest
 
@@ -96,57 +100,57 @@ HELP = (
 UNREADABLE = "I can read text only: please paste or forward the buyer's message as text."
 
 
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def start(update: Update, context: ReplyContext) -> None:
     """Sellers get the assistant's help; a buyer gets the shop's welcome in their language."""
-    if is_seller(update, context):
+    if context.is_seller:
         await update.effective_message.reply_text(f"Hello! {HELP}")
         return
     await inbox.welcome_buyer(update, context)
 
 
-async def unknown(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unknown(update: Update, context: ReplyContext) -> None:
     """A seller mistyped a command; from a buyer, "/order 123 where?" is a buyer message."""
-    if not is_seller(update, context):
+    if not context.is_seller:
         await inbox.direct_message(update, context)
         return
     await update.effective_message.reply_text("Unknown command. " + HELP)
 
 
 @sellers_only
-async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def not_text(update: Update, context: ReplyContext) -> None:
     await update.effective_message.reply_text(UNREADABLE)
 
 
 @sellers_only
-async def buyer_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def buyer_text(update: Update, context: ReplyContext) -> None:
     message = update.effective_message
     try:
-        analysis = await context.bot_data["analyzer"].analyse(readable_text(message.text or ""))
+        analysis = await context.bot_data.analyzer.analyse(readable_text(message.text or ""))
     except EmptyMessageError:
         await message.reply_text(UNREADABLE)
         return
     state = CardState.for_message(
         analysis,
-        await seller_language(update, context),
+        await context.seller_language(),
         source=f"assistant:{message.chat_id}:{message.message_id}",
     )
-    text = card_text(state, draft_for(state, context.bot_data["shop"]))
+    text = card_text(state, draft_for(state, context.bot_data.shop))
     await send_card(context.bot, message.chat_id, state, text, context.chat_data)
 
 
-async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def button(update: Update, context: ReplyContext) -> None:
     """A card's button. Every press is answered; one that cannot act gets a short notice."""
     query = update.callback_query
-    if not is_seller(update, context):
+    if not context.is_seller:
         await query.answer(NOT_A_SELLER, show_alert=True)
         return
-    language = await seller_language(update, context)
+    language = await context.seller_language()
     press = parse_press(query.data)
     if query.message is None or context.chat_data is None:
         await query.answer(notice("expired", language))
         return
-    async with card_lock(context.chat_data):
-        state = context.chat_data.get("cards", {}).get(query.message.message_id)
+    async with context.chat_data.card_lock:
+        state = context.chat_data.cards.get(query.message.message_id)
         if state is None:
             refusal: Notice | None = "expired"
         elif isinstance(press, CardPress):
@@ -160,10 +164,10 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def _pressed(
-    press: CardPress, state: CardState, update: Update, context: ContextTypes.DEFAULT_TYPE
+    press: CardPress, state: CardState, update: Update, context: ReplyContext
 ) -> None:
     query = update.callback_query
-    shop = context.bot_data["shop"]
+    shop = context.bot_data.shop
     match press:
         case SendReply():
             outcome = await inbox.send_to_buyer(state, context)
@@ -177,11 +181,11 @@ async def _pressed(
             return
         case LogAsSent():
             chat_id = str(update.effective_chat.id)
-            await _log_as_sent(context.bot_data["log"], state, draft_for(state, shop), chat_id)
+            await _log_as_sent(context.bot_data.log, state, draft_for(state, shop), chat_id)
             changed = replace(state, logged=True)
         case ChooseScenario(scenario) if scenario != state.scenario:
             changed = state.switched(press)
-            settings: BotSettings = context.bot_data["settings"]
+            settings: BotSettings = context.bot_data.settings
             await asyncio.to_thread(
                 save_correction,
                 settings.db_path,
@@ -220,13 +224,13 @@ async def _log_as_sent(
     )  # fmt: skip
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: ReplyContext) -> None:
     log.error("handler error: %s", context.error, exc_info=context.error)
 
 
-async def set_commands(application: Application) -> None:
+async def set_commands(application: ReplyApplication) -> None:
     """Buyers see /start only; each seller sees every command, in their Telegram language."""
-    sellers = sorted(application.bot_data["settings"].seller_ids)
+    sellers = sorted(application.bot_data.settings.seller_ids)
     for language, menu in COMMANDS.items():
         code = None if language == "en" else language
         await application.bot.set_my_commands([BotCommand(*menu[0])], language_code=code)
@@ -248,7 +252,7 @@ def build_application(
     max_retries: int = 3,
     rate_limited: bool = True,
     concurrent_updates: int = 16,
-) -> Application:
+) -> ReplyApplication:
     """The bot, ready to start.
 
     Templates are compiled before the first buyer arrives. What is loaded by then (model,
@@ -258,6 +262,7 @@ def build_application(
     """
     builder = (
         ApplicationBuilder()
+        .context_types(CONTEXT_TYPES)
         .token(settings.token)
         .base_url(settings.base_url)
         .base_file_url(settings.base_file_url)
@@ -272,14 +277,14 @@ def build_application(
         get_updates_request or AiohttpRequest(connection_pool_size=1)
     )
     application = builder.build()
-    application.bot_data["settings"] = settings
-    application.bot_data["shop"] = load_shop_settings(settings.db_path)
-    application.bot_data["log"] = EvidenceLog(settings.db_path)
+    application.bot_data.settings = settings
+    application.bot_data.shop = load_shop_settings(settings.db_path)
+    application.bot_data.log = EvidenceLog(settings.db_path)
     analyzer = analyzer_with(load_corrections(settings.db_path))
     warm_up(analyzer)
-    application.bot_data["analyzer"] = AnalysisBatcher(analyzer)
-    application.bot_data["inbox"] = Inbox(
-        settings.db_path, application.bot_data["log"], application.bot_data["analyzer"]
+    application.bot_data.analyzer = AnalysisBatcher(analyzer)
+    application.bot_data.inbox = Inbox(
+        settings.db_path, application.bot_data.log, application.bot_data.analyzer
     )
     application.add_handler(CommandHandler("start", start))
     for name, handler in (
@@ -328,7 +333,7 @@ def build_application(
     return application
 
 
-async def _started(application: Application) -> None:
+async def _started(application: ReplyApplication) -> None:
     """Runs before updates are fetched; the job queue starts only once they are (polling,
     or the webhook server listening), so its first job announces a bot that really runs."""
     await set_commands(application)
@@ -339,12 +344,12 @@ async def _started(application: Application) -> None:
     application.job_queue.run_once(_running, when=0, name="running")
 
 
-async def _running(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _running(context: ReplyContext) -> None:
     log.info("@%s is running; stop it with Ctrl+C", context.bot.username)
 
 
-async def _close_log(application: Application) -> None:
-    application.bot_data["log"].close()
+async def _close_log(application: ReplyApplication) -> None:
+    application.bot_data.log.close()
     log.info("stopped; the evidence log is closed")
 
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, MaybeInaccessibleMessage
 from telegram.error import BadRequest
@@ -202,8 +201,17 @@ def draft_for(state: CardState, shop: ShopSettings) -> Draft:
     )
 
 
+@dataclass(slots=True)
+class ChatData:
+    """A chat's cards by the message id that carries their buttons, and the lock that lets
+    one press at a time act on them, so no press reads a card another is changing."""
+
+    cards: dict[int, CardState] = field(default_factory=dict)
+    card_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+
 async def send_card(
-    bot: Bot, chat_id: int, state: CardState, text: str, chat_data: dict[str, Any]
+    bot: Bot, chat_id: int, state: CardState, text: str, chat_data: ChatData
 ) -> None:
     """Sends a card, in several messages if it is too long for one; the last has the buttons."""
     pieces = split_message(text)
@@ -212,15 +220,7 @@ async def send_card(
         sent = await bot.send_message(chat_id, piece)
         earlier.append((sent.message_id, piece))
     sent = await bot.send_message(chat_id, pieces[-1], reply_markup=card_keyboard(state))
-    chat_data.setdefault("cards", {})[sent.message_id] = replace(
-        state, earlier_parts=tuple(earlier)
-    )
-
-
-def card_lock(chat_data: dict[str, Any]) -> asyncio.Lock:
-    """One press at a time per chat, so no press acts on a card another press is changing."""
-    lock: asyncio.Lock = chat_data.setdefault("card_lock", asyncio.Lock())
-    return lock
+    chat_data.cards[sent.message_id] = replace(state, earlier_parts=tuple(earlier))
 
 
 async def update_card(
@@ -228,11 +228,11 @@ async def update_card(
     card: MaybeInaccessibleMessage,
     state: CardState,
     shop: ShopSettings,
-    chat_data: dict[str, Any],
+    chat_data: ChatData,
 ) -> None:
     """Shows `state` on the card: edited in place, or sent again when it now needs more or
     fewer messages."""
-    cards: dict[int, CardState] = chat_data["cards"]
+    cards = chat_data.cards
     chat_id, message_id = card.chat.id, card.message_id
     text = card_text(state, draft_for(state, shop))
     pieces = split_message(text)

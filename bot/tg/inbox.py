@@ -18,19 +18,17 @@ from telegram.error import (
     NetworkError,
     TelegramError,
 )
-from telegram.ext import ContextTypes
 
 from bot.analysis import Analysis
 from bot.assistant import draft
 from bot.inbox.service import BuyerMessage, Inbox, Received
 from bot.inbox.state import BusinessConnection as StoredConnection
 from bot.replies.facts import Facts
-from bot.scenarios import LANGUAGES
 from bot.store.log import StoreError
 from bot.text_input import readable_text
 from bot.tg.buttons import OpenQueued, notice, parse_press
 from bot.tg.card import CHANNEL_NAMES, CardState, card_text, draft_for, send_card
-from bot.tg.commands import NOT_A_SELLER, is_seller, language_of, seller_language
+from bot.tg.context import NOT_A_SELLER, ReplyContext, telegram_language
 from bot.tg.text import escape
 
 log = logging.getLogger(__name__)
@@ -46,11 +44,11 @@ UNCONFIRMED = (
 )
 
 
-def inbox_of(context: ContextTypes.DEFAULT_TYPE) -> Inbox:
-    return context.bot_data["inbox"]
+def inbox_of(context: ReplyContext) -> Inbox:
+    return context.bot_data.inbox
 
 
-async def business_connection(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def business_connection(update: Update, context: ReplyContext) -> None:
     connection = update.business_connection
     if connection is None:
         return
@@ -70,7 +68,7 @@ async def business_connection(update: Update, context: ContextTypes.DEFAULT_TYPE
         log.warning("could not tell the owner of %s: %s", connection.id, error)
 
 
-async def _owner(context: ContextTypes.DEFAULT_TYPE, connection_id: str) -> int | None:
+async def _owner(context: ReplyContext, connection_id: str) -> int | None:
     """The business account's owner; asked of Telegram if the connection predates the log."""
     inbox = inbox_of(context)
     owner = inbox.owner_of(connection_id)
@@ -84,9 +82,7 @@ async def _owner(context: ContextTypes.DEFAULT_TYPE, connection_id: str) -> int 
     return (await _remember(connection, context)).owner_user_id
 
 
-async def _remember(
-    connection: BusinessConnection, context: ContextTypes.DEFAULT_TYPE
-) -> StoredConnection:
+async def _remember(connection: BusinessConnection, context: ReplyContext) -> StoredConnection:
     info = StoredConnection(
         connection.id,
         connection.user.id,
@@ -97,7 +93,7 @@ async def _remember(
     return info
 
 
-async def business_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def business_message(update: Update, context: ReplyContext) -> None:
     message = update.business_message or update.edited_business_message
     if message is None or message.business_connection_id is None:
         return
@@ -115,7 +111,7 @@ async def business_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     await _receive(buyer, message, context)
 
 
-async def deleted_business_messages(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def deleted_business_messages(update: Update, context: ReplyContext) -> None:
     deleted = update.deleted_business_messages
     if deleted is None:
         return
@@ -129,10 +125,10 @@ async def deleted_business_messages(update: Update, context: ContextTypes.DEFAUL
             business_connection_id=deleted.business_connection_id,
             kind="deletion",
         )
-        await inbox_of(context).receive(buyer, context.bot_data["shop"])
+        await inbox_of(context).receive(buyer, context.bot_data.shop)
 
 
-async def direct_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def direct_message(update: Update, context: ReplyContext) -> None:
     """A buyer (anyone who is not a seller) writing to the bot itself."""
     message = update.message or update.edited_message
     if message is None:
@@ -150,7 +146,6 @@ def _buyer_message(
 ) -> BuyerMessage:
     user = message.from_user
     media = _describe_media(message)
-    hint = (user.language_code or "").split("-")[0].lower() if user else ""
     name = message.chat.first_name or (user.first_name if user else None)
     return BuyerMessage(
         channel=channel,
@@ -165,7 +160,7 @@ def _buyer_message(
         from_owner=from_owner,
         edited_at=int(message.edit_date.timestamp()) if edited and message.edit_date else None,
         media=bool(media) and not message.caption,
-        language_hint=hint if hint in LANGUAGES else None,
+        language_hint=telegram_language(user),
     )
 
 
@@ -176,11 +171,9 @@ def _describe_media(message: Message) -> str:
     return ""
 
 
-async def _receive(
-    buyer: BuyerMessage, message: Message, context: ContextTypes.DEFAULT_TYPE
-) -> None:
+async def _receive(buyer: BuyerMessage, message: Message, context: ReplyContext) -> None:
     inbox = inbox_of(context)
-    received = await inbox.receive(buyer, context.bot_data["shop"])
+    received = await inbox.receive(buyer, context.bot_data.shop)
     analysis = received.analysis
     if received.duplicate or buyer.kind == "deletion":
         return
@@ -203,7 +196,7 @@ async def _receive(
 
 
 async def _send_auto_reply(
-    buyer: BuyerMessage, message: Message, received: Received, context: ContextTypes.DEFAULT_TYPE
+    buyer: BuyerMessage, message: Message, received: Received, context: ReplyContext
 ) -> None:
     reply, analysis = received.auto_reply, received.analysis
     assert reply is not None
@@ -216,29 +209,27 @@ async def _send_auto_reply(
     await inbox_of(context).auto_reply_sent(buyer, reply, analysis)
 
 
-async def _tell_sellers(context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
-    for seller_id in sorted(context.bot_data["settings"].seller_ids):
+async def _tell_sellers(context: ReplyContext, text: str) -> None:
+    for seller_id in sorted(context.bot_data.settings.seller_ids):
         try:
             await context.bot.send_message(seller_id, text)
         except TelegramError as error:
             log.warning("message for seller %s not delivered: %s", seller_id, error)
 
 
-async def notify_sellers(
-    buyer: BuyerMessage, analysis: Analysis, context: ContextTypes.DEFAULT_TYPE
-) -> None:
+async def notify_sellers(buyer: BuyerMessage, analysis: Analysis, context: ReplyContext) -> None:
     """The message's card, with a Send button, in every seller's chat."""
-    seller_ids = context.bot_data["settings"].seller_ids
+    seller_ids = context.bot_data.settings.seller_ids
     for seller_id in sorted(seller_ids):
         state = CardState.for_message(
-            analysis, await language_of(seller_id, context), buyer.source_id, buyer
+            analysis, await context.language_of(seller_id), buyer.source_id, buyer
         )
         try:
             await send_card(
                 context.bot,
                 seller_id,
                 state,
-                card_text(state, draft_for(state, context.bot_data["shop"])),
+                card_text(state, draft_for(state, context.bot_data.shop)),
                 context.application.chat_data[seller_id],
             )
         except TelegramError as error:
@@ -255,7 +246,7 @@ class SendOutcome:
     """A longer message in the seller's chat when the reply was not delivered."""
 
 
-async def send_to_buyer(state: CardState, context: ContextTypes.DEFAULT_TYPE) -> SendOutcome:
+async def send_to_buyer(state: CardState, context: ReplyContext) -> SendOutcome:
     """Deliver the card's draft to its buyer, once, and log it once delivered."""
     buyer = state.buyer
     assert buyer is not None
@@ -265,7 +256,7 @@ async def send_to_buyer(state: CardState, context: ContextTypes.DEFAULT_TYPE) ->
         return SendOutcome(replace(state, sent=True), "A seller has already sent a reply.")
     if claim == "sending":
         return SendOutcome(state, "Another seller is sending a reply right now.", alert=True)
-    reply = draft_for(state, context.bot_data["shop"])
+    reply = draft_for(state, context.bot_data.shop)
     try:
         await context.bot.send_message(
             buyer.chat_id,
@@ -306,17 +297,17 @@ def _not_delivered(state: CardState, error: TelegramError) -> SendOutcome:
     )
 
 
-async def open_from_queue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def open_from_queue(update: Update, context: ReplyContext) -> None:
     """A /queue entry pressed: its card, with a Send button, in the seller's chat."""
     query = update.callback_query
     if query is None:
         return
-    if not is_seller(update, context):
+    if not context.is_seller:
         await query.answer(NOT_A_SELLER, show_alert=True)
         return
     press = parse_press(query.data)
     if not isinstance(press, OpenQueued):
-        await query.answer(notice("outdated", await seller_language(update, context)))
+        await query.answer(notice("outdated", await context.seller_language()))
         return
     inbox = inbox_of(context)
     logged = await inbox.logged_message(press.row_id)
@@ -336,28 +327,25 @@ async def open_from_queue(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         buyer_name=logged.buyer_name,
         business_connection_id=logged.business_connection_id,
     )
-    analysis = await context.bot_data["analyzer"].analyse(logged.text)
-    state = CardState.for_message(
-        analysis, await seller_language(update, context), buyer.source_id, buyer
-    )
-    text = card_text(state, draft_for(state, context.bot_data["shop"]))
+    analysis = await context.bot_data.analyzer.analyse(logged.text)
+    state = CardState.for_message(analysis, await context.seller_language(), buyer.source_id, buyer)
+    text = card_text(state, draft_for(state, context.bot_data.shop))
     await send_card(context.bot, update.effective_chat.id, state, text, context.chat_data)
     await query.answer()
 
 
-async def welcome_buyer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def welcome_buyer(update: Update, context: ReplyContext) -> None:
     """/start from a buyer: the shop's welcome, in the buyer's Telegram language, logged."""
     message = update.effective_message
     user = update.effective_user
     if message is None or user is None:
         return
-    base = (user.language_code or "en").split("-")[0].lower()
-    language = base if base in LANGUAGES else "en"
+    language = telegram_language(user) or "en"
     reply = draft(
         "auto_reply_welcome",
         language,
         facts=Facts(buyer_name=user.first_name),
-        settings=context.bot_data["shop"],
+        settings=context.bot_data.shop,
     )
     await message.reply_text(escape(reply.text))
     buyer = _buyer_message(message, "direct")

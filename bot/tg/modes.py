@@ -7,14 +7,14 @@ from datetime import UTC, datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
-from telegram.ext import Application, ContextTypes
 
 from bot.config import BotSettings
 from bot.inbox.hours import HoursError, parse_closure
 from bot.inbox.peak import PeakWindow, parse_moment, parse_window
 from bot.inbox.service import Inbox, PeakReport
 from bot.inbox.zone import ShopZone
-from bot.tg.commands import reply, sellers_only, shop_zone
+from bot.tg.commands import reply
+from bot.tg.context import ReplyApplication, ReplyContext, sellers_only
 from bot.tg.text import callback_data, escape, split_message
 
 PEAK_USAGE = (
@@ -30,20 +30,20 @@ HOURS_USAGE = (
 )
 
 
-def _inbox(context: ContextTypes.DEFAULT_TYPE) -> Inbox:
-    return context.bot_data["inbox"]
+def _inbox(context: ReplyContext) -> Inbox:
+    return context.bot_data.inbox
 
 
-def _configured_zone(context: ContextTypes.DEFAULT_TYPE) -> str | None:
-    settings: BotSettings = context.bot_data["settings"]
+def _configured_zone(context: ReplyContext) -> str | None:
+    settings: BotSettings = context.bot_data.settings
     return settings.timezone
 
 
 @sellers_only
-async def peak_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def peak_command(update: Update, context: ReplyContext) -> None:
     args = context.args or []
     inbox = _inbox(context)
-    zone = await shop_zone(context)
+    zone = await context.shop_zone()
     try:
         if not args:
             await reply(update, escape(peak_status(await inbox.peak_report(zone), zone)))
@@ -105,7 +105,7 @@ def peak_status(report: PeakReport, zone: ShopZone) -> str:
 
 
 @sellers_only
-async def hours_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def hours_command(update: Update, context: ReplyContext) -> None:
     args = context.args or []
     inbox = _inbox(context)
     if not args:
@@ -125,7 +125,7 @@ async def hours_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 
 @sellers_only
-async def closed_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def closed_command(update: Update, context: ReplyContext) -> None:
     """Dated closures (holidays); the shop counts as open on other days unless hours say not."""
     args = context.args or []
     inbox = _inbox(context)
@@ -146,13 +146,13 @@ async def closed_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 
 @sellers_only
-async def queue_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def queue_command(update: Update, context: ReplyContext) -> None:
     waiting = await _inbox(context).queue(QUEUE_SHOWN)
     entries, total = waiting.entries, waiting.total
     if not entries:
         await reply(update, "No buyer is waiting for an answer.")
         return
-    zone = await shop_zone(context)
+    zone = await context.shop_zone()
     shown = f" (the first {len(entries)})" if total > len(entries) else ""
     lines = [f"{total} conversations waiting{shown}, dispute risk first:"]
     buttons = []
@@ -175,7 +175,7 @@ async def queue_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     )
 
 
-def schedule_window(application: Application, window: PeakWindow) -> None:
+def schedule_window(application: ReplyApplication, window: PeakWindow) -> None:
     """Announce the window to the sellers when it opens and when it closes."""
     if application.job_queue is None:
         return
@@ -187,7 +187,7 @@ def schedule_window(application: Application, window: PeakWindow) -> None:
             )
 
 
-def unschedule_window(application: Application, window: PeakWindow) -> None:
+def unschedule_window(application: ReplyApplication, window: PeakWindow) -> None:
     if application.job_queue is None:
         return
     for opening in (True, False):
@@ -195,18 +195,18 @@ def unschedule_window(application: Application, window: PeakWindow) -> None:
             job.schedule_removal()
 
 
-def schedule_windows(application: Application) -> None:
-    inbox: Inbox = application.bot_data["inbox"]
+def schedule_windows(application: ReplyApplication) -> None:
+    inbox: Inbox = application.bot_data.inbox
     for window in inbox.peak.upcoming(datetime.now(UTC)):
         schedule_window(application, window)
 
 
-async def _announce(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _announce(context: ReplyContext) -> None:
     job = context.job
     assert job is not None
     window, opening = job.data
     peak = await _inbox(context).reload_peak()
-    zone = await shop_zone(context)
+    zone = await context.shop_zone()
     text = (
         f"Scheduled peak mode is on until {zone.show(window.ends_at)}: "
         "buyers get the busy auto-reply."
@@ -214,7 +214,7 @@ async def _announce(context: ContextTypes.DEFAULT_TYPE) -> None:
         else "Scheduled peak window has ended."
         + ("" if peak.active(datetime.now(UTC)) else " Peak mode is off.")
     )
-    for seller_id in sorted(context.bot_data["settings"].seller_ids):
+    for seller_id in sorted(context.bot_data.settings.seller_ids):
         try:
             await context.bot.send_message(seller_id, escape(text))
         except TelegramError:

@@ -1,0 +1,123 @@
+"""What handlers are given: the bot's shared services, each chat's cards, and who asked.
+
+python-telegram-bot builds these through `CONTEXT_TYPES`: `BotData` once per
+application, `ChatData` once per chat, `ReplyContext` once per update. Handlers read
+typed attributes instead of string keys, and ask the context whether the sender is a
+seller and in which language to answer them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from telegram import Update, User
+from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
+
+from bot.config import BotSettings
+from bot.inbox.service import Inbox
+from bot.inbox.state import shop_zone as stored_shop_zone
+from bot.inbox.zone import ShopZone
+from bot.nlp.batching import AnalysisBatcher
+from bot.replies.facts import ShopSettings
+from bot.scenarios import LANGUAGES
+from bot.store.log import EvidenceLog
+from bot.store.sellers import get_setting
+from bot.tg.card import ChatData
+
+NOT_A_SELLER = "Sorry, this assistant is only for the shop's sellers."
+
+
+class BotData:
+    """The services every handler shares; `build_application` sets them before the first
+    update (python-telegram-bot creates this object with no arguments)."""
+
+    settings: BotSettings
+    shop: ShopSettings
+    log: EvidenceLog
+    analyzer: AnalysisBatcher
+    inbox: Inbox
+
+    def __init__(self) -> None:
+        self.telegram_languages: dict[int, str] = {}
+        """Each seller's Telegram language, as last seen on one of their updates."""
+        self.seller_languages: dict[int, str | None] = {}
+        """Each seller's /lang choice, read from the database once."""
+
+
+def telegram_language(user: User | None) -> str | None:
+    """The reply language a Telegram user's IETF tag (`zh-hans`, `ko`, `pt-br`) names,
+    if replybot writes it."""
+    if user is None or not user.language_code:
+        return None
+    base = user.language_code.split("-")[0].lower()
+    return base if base in LANGUAGES else None
+
+
+class ReplyContext(CallbackContext[ExtBot[None], dict[Any, Any], ChatData, BotData]):
+    """The handler context, knowing who sent the update."""
+
+    _user: User | None = None
+
+    @classmethod
+    def from_update(
+        cls, update: object, application: Application[Any, ReplyContext, Any, Any, Any, Any]
+    ) -> ReplyContext:
+        context = super().from_update(update, application)
+        if isinstance(update, Update):
+            context._user = update.effective_user
+        return context
+
+    @property
+    def is_seller(self) -> bool:
+        return self._user is not None and self._user.id in self.bot_data.settings.seller_ids
+
+    async def seller_language(self) -> str:
+        """The sender's chosen language, else their Telegram language, else English."""
+        if self._user is None:
+            return "en"
+        seen = telegram_language(self._user)
+        if seen is not None:
+            self.bot_data.telegram_languages[self._user.id] = seen
+        return await self.language_of(self._user.id)
+
+    async def language_of(self, seller_id: int) -> str:
+        """A seller's chosen language (/lang), else the Telegram language they last wrote
+        with, else English; also for cards sent to sellers who did not ask for them."""
+        known = self.bot_data.seller_languages
+        if seller_id not in known:
+            known[seller_id] = await asyncio.to_thread(
+                get_setting, self.bot_data.settings.db_path, seller_id, "language"
+            )
+        chosen = known[seller_id]
+        if chosen in LANGUAGES:
+            return chosen
+        return self.bot_data.telegram_languages.get(seller_id, "en")
+
+    async def shop_zone(self) -> ShopZone:
+        """The shop's time zone as it is in force now (bot.inbox.zone gives the order)."""
+        settings = self.bot_data.settings
+        return await asyncio.to_thread(stored_shop_zone, settings.db_path, settings.timezone)
+
+
+CONTEXT_TYPES = ContextTypes(context=ReplyContext, bot_data=BotData, chat_data=ChatData)
+
+ReplyApplication = Application[ExtBot[None], ReplyContext, dict[Any, Any], ChatData, BotData, Any]
+
+Handler = Callable[[Update, ReplyContext], Awaitable[None]]
+
+
+def sellers_only(handler: Handler) -> Handler:
+    """The handler runs for sellers; anyone else gets a polite refusal."""
+
+    @functools.wraps(handler)
+    async def guarded(update: Update, context: ReplyContext) -> None:
+        if not context.is_seller:
+            if update.effective_message is not None:
+                await update.effective_message.reply_text(NOT_A_SELLER)
+            return
+        await handler(update, context)
+
+    return guarded
