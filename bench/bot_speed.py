@@ -31,7 +31,7 @@ from telegram import Update
 
 from bot.assistant import default_analyzer
 from bot.config import BotSettings
-from bot.tg.app import build_application
+from bot.tg.app import build_application, freeze_startup_objects
 from bot.tg.request import AiohttpRequest
 from tests.fake_bot_api import TOKEN, ServerProcess
 
@@ -116,6 +116,7 @@ def run_once(messages: int, rate: float | None) -> Result:
                 get_updates_request=AiohttpRequest(connection_pool_size=1, trust_env=False),
                 rate_limited=False,
             )
+            freeze_startup_objects()
             queue = application.update_queue
             put = queue.put
 

@@ -28,7 +28,7 @@ from bot.config import BotSettings
 from bot.inbox.state import switch_peak
 from bot.store.log import EvidenceLog, connection
 from bot.store.verify import verify
-from bot.tg.app import build_application
+from bot.tg.app import build_application, freeze_startup_objects
 from bot.tg.request import AiohttpRequest
 from tests.fake_bot_api import TOKEN, ServerProcess
 
@@ -85,6 +85,7 @@ def main() -> int:
                 request=AiohttpRequest(trust_env=False),
                 get_updates_request=AiohttpRequest(connection_pool_size=1, trust_env=False),
             )
+            freeze_startup_objects()
             async with application:
                 await application.start()
                 await application.updater.start_polling(poll_interval=0, timeout=1)

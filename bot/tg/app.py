@@ -253,13 +253,7 @@ def build_application(
     rate_limited: bool = True,
     concurrent_updates: int = 16,
 ) -> ReplyApplication:
-    """The bot, ready to start.
-
-    Templates are compiled before the first buyer arrives. What is loaded by then (model,
-    catalogs, templates) lives as long as the process, so `gc.freeze()` moves it out of the
-    garbage collector's sight: rescanning it paused the bot for up to 90 ms in the middle of
-    a peak (bench/bot_speed.py).
-    """
+    """The bot, ready to start; templates are compiled before the first buyer arrives."""
     builder = (
         ApplicationBuilder()
         .context_types(CONTEXT_TYPES)
@@ -329,7 +323,6 @@ def build_application(
     application.add_handler(CallbackQueryHandler(inbox.open_from_queue, pattern=r"^q:\d+$"))
     application.add_handler(CallbackQueryHandler(button))
     application.add_error_handler(on_error)
-    gc.freeze()
     return application
 
 
@@ -353,6 +346,14 @@ async def _close_log(application: ReplyApplication) -> None:
     log.info("stopped; the evidence log is closed")
 
 
+def freeze_startup_objects() -> None:
+    """What is loaded at start-up (model, catalogs, templates) lives as long as the process;
+    `gc.freeze()` moves it out of the garbage collector's sight: rescanning it paused the
+    bot for up to 90 ms in the middle of a peak (bench/bot_speed.py)."""
+    gc.collect()
+    gc.freeze()
+
+
 def run(settings: BotSettings, webhook_url: str | None, listen: str, port: int) -> None:
     """Check what start-up needs, load the bot, and serve until Ctrl+C or SIGTERM.
 
@@ -371,6 +372,7 @@ def run(settings: BotSettings, webhook_url: str | None, listen: str, port: int) 
             application = build_application(settings)
         except StoreError as error:
             raise StartupError(str(error)) from None
+        freeze_startup_objects()
         try:
             if webhook_url:
                 application.run_webhook(
