@@ -52,8 +52,7 @@ class Filters:
 
 
 def count(db: Database, filters: Filters) -> int:
-    where, params = filters.where()
-    return db.execute(f"SELECT count(*) FROM messages WHERE {where}", params).fetchone()[0]
+    return db.table("messages").count_where(*filters.where())
 
 
 def rows(db: Database, filters: Filters) -> Iterator[dict[str, Any]]:

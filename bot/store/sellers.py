@@ -20,8 +20,6 @@ def get_setting(path: Path, seller_id: int, key: str) -> str | None:
 
 def set_setting(path: Path, seller_id: int, key: str, value: str) -> None:
     with connection(path, writable=True) as db:
-        db.execute(
-            "INSERT INTO seller_settings (seller_id, key, value) VALUES (?, ?, ?) "
-            "ON CONFLICT(seller_id, key) DO UPDATE SET value = excluded.value",
-            [str(seller_id), key, value],
+        db.table("seller_settings").insert(
+            {"seller_id": str(seller_id), "key": key, "value": value}, replace=True
         )
