@@ -11,11 +11,14 @@ def get_setting(path: Path, seller_id: int, key: str) -> str | None:
     if not path.exists():
         return None
     with connection(path) as db:
-        row = db.execute(
-            "SELECT value FROM seller_settings WHERE seller_id = ? AND key = ?",
-            [str(seller_id), key],
-        ).fetchone()
-    return row[0] if row else None
+        row = next(
+            db.query(
+                "SELECT value FROM seller_settings WHERE seller_id = ? AND key = ?",
+                [str(seller_id), key],
+            ),
+            None,
+        )
+    return row["value"] if row else None
 
 
 def set_setting(path: Path, seller_id: int, key: str, value: str) -> None:
