@@ -48,11 +48,16 @@ from bot.text_input import readable_text
 
 
 class _RedactingGroup(click.Group):
-    """Error messages are redacted like the log: a message may quote a setting's value."""
+    """Error messages are redacted like the log: a message may quote a setting's value.
+
+    An evidence log that cannot be read or written ends any command with its one-line
+    reason, as any other error of the command's input does."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except StoreError as error:
+            raise click.ClickException(logs.redact(str(error))) from error
         except click.ClickException as error:
             error.message = logs.redact(error.message)
             raise
@@ -218,10 +223,7 @@ def console(db_path: Path | None, seller_language: str) -> None:
     """
     interactive = sys.stdin.isatty()
     path = _resolve_db(db_path)
-    try:
-        log = EvidenceLog(path)
-    except StoreError as error:
-        raise click.ClickException(str(error)) from error
+    log = EvidenceLog(path)
     shop = dataclasses.replace(load_shop_settings(path), seller_language=seller_language)
     session = ConsoleSession(log, shop)
     if interactive:
@@ -234,10 +236,7 @@ def console(db_path: Path | None, seller_language: str) -> None:
                     f"line {line.number}: not valid UTF-8; unreadable bytes are shown as \ufffd",
                     err=True,
                 )
-            try:
-                shown = session.handle(line.text)
-            except StoreError as error:
-                raise click.ClickException(str(error)) from error
+            shown = session.handle(line.text)
             if shown is not None:
                 click.echo(shown + "\n")
     finally:
@@ -248,10 +247,7 @@ def console(db_path: Path | None, seller_language: str) -> None:
 @_db_option
 def verify_command(db_path: Path | None) -> None:
     """Check the evidence log's hash chain: exit 0 when it holds, 1 naming the first bad row."""
-    try:
-        verdict = verify(_resolve_db(db_path))
-    except StoreError as error:
-        raise click.ClickException(str(error)) from error
+    verdict = verify(_resolve_db(db_path))
     click.echo(verdict.describe())
     if not verdict.ok:
         raise SystemExit(1)
@@ -296,26 +292,26 @@ def export_command(
             raise click.BadParameter(
                 f"unknown time zone {timezone!r}", param_hint="--timezone"
             ) from error
-    try:
-        if timezone is None:
+    if timezone is None:
+        try:
             timezone = shop_zone(path, os.environ.get("REPLYBOT_TIMEZONE")).name
-        with connection(path) as db:
-            total = count(db, filters)
-            if total == 0:
-                what = f"order {order_id}" if order_id else "these filters"
-                raise click.ClickException(f"no messages for {what}: nothing written")
-            options = {"timezone": timezone, "db_name": path.name}
-            if output is None:
-                export(db, filters, fmt, click.get_text_stream("stdout"), **options)
-                return
-            with output.open("w", encoding="utf-8", newline="") as handle:
-                if sys.stderr.isatty() and total >= 1000:
-                    with click.progressbar(length=total, label="exporting", file=sys.stderr) as bar:
-                        export(db, filters, fmt, handle, tick=lambda: bar.update(1), **options)
-                else:
-                    export(db, filters, fmt, handle, **options)
-    except (StoreError, ZoneError) as error:
-        raise click.ClickException(str(error)) from error
+        except ZoneError as error:
+            raise click.ClickException(str(error)) from error
+    with connection(path) as db:
+        total = count(db, filters)
+        if total == 0:
+            what = f"order {order_id}" if order_id else "these filters"
+            raise click.ClickException(f"no messages for {what}: nothing written")
+        options = {"timezone": timezone, "db_name": path.name}
+        if output is None:
+            export(db, filters, fmt, click.get_text_stream("stdout"), **options)
+            return
+        with output.open("w", encoding="utf-8", newline="") as handle:
+            if sys.stderr.isatty() and total >= 1000:
+                with click.progressbar(length=total, label="exporting", file=sys.stderr) as bar:
+                    export(db, filters, fmt, handle, tick=lambda: bar.update(1), **options)
+            else:
+                export(db, filters, fmt, handle, **options)
     click.echo(f"wrote {total} messages to {output} (times in {timezone})", err=True)
 
 
@@ -324,11 +320,8 @@ def export_command(
 @click.argument("order_id")
 def case_command(db_path: Path | None, order_id: str) -> None:
     """Show an order's case and its messages."""
-    try:
-        with connection(_resolve_db(db_path)) as db:
-            report = case_report(db, order_id)
-    except StoreError as error:
-        raise click.ClickException(str(error)) from error
+    with connection(_resolve_db(db_path)) as db:
+        report = case_report(db, order_id)
     if report is None:
         raise click.ClickException(f"nothing logged about order {order_id}")
     click.echo(report)
@@ -359,11 +352,8 @@ def resolve_command(
         except FactError as error:
             raise click.BadParameter(str(error), param_hint="AMOUNT") from error
     path = _resolve_db(db_path)
-    try:
-        with EvidenceLog(path) as log:
-            logged = resolve_case(log, order_id, resolution, money)
-    except StoreError as error:
-        raise click.ClickException(str(error)) from error
+    with EvidenceLog(path) as log:
+        logged = resolve_case(log, order_id, resolution, money)
     click.echo(f"order {order_id} resolved ({resolution}); logged as row {logged.id}")
 
 
@@ -390,10 +380,7 @@ def run(webhook_url: str | None, listen: str, port: int) -> None:
 def learn(db_path: Path | None) -> None:
     """Teach the classifier the sellers' scenario corrections stored in the evidence log."""
     path = _resolve_db(db_path)
-    try:
-        corrections = load_corrections(path)
-    except StoreError as error:
-        raise click.ClickException(str(error)) from error
+    corrections = load_corrections(path)
     if not corrections:
         click.echo(f"no corrections stored in {path}: nothing to learn")
         return

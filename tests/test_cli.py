@@ -320,3 +320,56 @@ def test_resolve_refuses_amounts_that_are_not_finite_or_of_sane_size(run, tmp_pa
     resolved = run("resolve", "--db", str(db), "8123456789012345", "refund", "12.50", "usd")
     assert resolved.exit_code == 0
     assert verify(db).ok
+
+
+NOT_A_DATABASE = "not a database, but long enough to have a header " * 9
+
+
+@pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        (["verify", "--db", "missing.db"], "no evidence log at missing.db"),
+        (["export", "--db", "missing.db", "--format", "csv"], "no evidence log at missing.db"),
+        (["case", "--db", "missing.db", "1"], "no evidence log at missing.db"),
+        (
+            ["resolve", "--db", "new.db", "404", "refund"],
+            "no case for order 404: no message about it was logged",
+        ),
+        (
+            ["console", "--db", "no-folder/x.db"],
+            "cannot open no-folder/x.db: unable to open database file",
+        ),
+        *(
+            ([command, "--db", "junk.db", *rest], "evidence log junk.db: file is not a database")
+            for command, *rest in (
+                ["console"],
+                ["verify"],
+                ["export", "--format", "csv"],
+                ["case", "1"],
+                ["resolve", "1", "refund"],
+                ["learn"],
+            )
+        ),
+    ],
+)
+def test_an_evidence_log_that_cannot_be_used_is_one_line_of_error(
+    tmp_path, monkeypatch, args, error
+):
+    (tmp_path / "junk.db").write_text(NOT_A_DATABASE)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, args, input="hi\n", catch_exceptions=False)
+    assert result.exit_code == 1
+    assert result.output == f"Error: {error}\n"
+
+
+def test_the_evidence_log_comes_from_replybot_db_unless_db_is_given(tmp_path, monkeypatch):
+    (tmp_path / "junk.db").write_text(NOT_A_DATABASE)
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    from_env = runner.invoke(main, ["verify"], env={"REPLYBOT_DB": " junk.db \n"})
+    assert from_env.output == "Error: evidence log junk.db: file is not a database\n"
+    given = runner.invoke(main, ["verify", "--db", "missing.db"], env={"REPLYBOT_DB": "junk.db"})
+    assert given.output == "Error: no evidence log at missing.db\n"
+    for blank in ("", "  "):
+        default = runner.invoke(main, ["verify"], env={"REPLYBOT_DB": blank})
+        assert default.output == "Error: no evidence log at replybot.db\n"

@@ -20,10 +20,14 @@ from sqlite_utils import Database
 
 from bot.analysis import Amount
 from bot.cli import main
+from bot.replies.facts import ShopSettings
 from bot.store.cases import find_case, resolve_case
 from bot.store.chain import chain_hash
+from bot.store.corrections import load_corrections
 from bot.store.export import Filters, export_text
 from bot.store.log import Entry, EvidenceLog, StoreError, _explain, _write, connection
+from bot.store.sellers import get_setting, set_setting
+from bot.store.shop import load_shop_settings, save_shop_setting
 from bot.store.verify import verify
 
 
@@ -345,3 +349,24 @@ def test_new_messages_become_searchable_while_the_log_is_open(db_path):
             with connection(db_path) as db:
                 found = list(db["messages"].search("móp"))
         assert [row["id"] for row in found] == [1]
+
+
+def test_a_setting_saved_again_replaces_the_old_value(db_path):
+    EvidenceLog(db_path).close()
+    set_setting(db_path, 7, "language", "vi")
+    set_setting(db_path, 7, "language", "ko")
+    assert get_setting(db_path, 7, "language") == "ko"
+    assert get_setting(db_path, 8, "language") is None
+    save_shop_setting(db_path, "shop_name", "Lotus")
+    assert save_shop_setting(db_path, "shop_name", "Lotus Home").shop_name == "Lotus Home"
+    with connection(db_path) as db:
+        assert db.table("seller_settings").count == 2
+
+
+def test_a_file_without_settings_or_corrections_gives_the_defaults(tmp_path):
+    path = tmp_path / "other.db"
+    other = Database(path)
+    other["notes"].insert({"text": "not an evidence log"})
+    other.close()
+    assert load_shop_settings(path) == ShopSettings()
+    assert load_corrections(path) == []

@@ -25,12 +25,8 @@ class Case:
 
 
 def find_case(db: Database, order_id: str) -> Case | None:
-    cursor = db.execute("SELECT * FROM cases WHERE order_id = ?", [order_id])
-    row = cursor.fetchone()
-    if row is None:
-        return None
-    columns = [d[0] for d in cursor.description]
-    return Case(**dict(zip(columns, row, strict=True)))
+    row = next(db.query("SELECT * FROM cases WHERE order_id = ?", [order_id]), None)
+    return Case(**row) if row else None
 
 
 def order_messages(db: Database, order_id: str) -> list[dict[str, Any]]:
@@ -57,16 +53,15 @@ def resolve_case(
                 text=f"Case resolved: {resolution}{money}",
             )
         )
-        db.execute(
-            "UPDATE cases SET status = 'resolved', resolution = ?, amount = ?, currency = ?, "
-            "resolved_at = ? WHERE order_id = ?",
-            [
-                resolution,
-                format(amount.value, "f") if amount else None,
-                amount.currency if amount else None,
-                logged.ts,
-                order_id,
-            ],
+        db.table("cases").update(
+            order_id,
+            {
+                "status": "resolved",
+                "resolution": resolution,
+                "amount": format(amount.value, "f") if amount else None,
+                "currency": amount.currency if amount else None,
+                "resolved_at": logged.ts,
+            },
         )
     return logged
 

@@ -12,24 +12,28 @@ def save_correction(
     path: Path, *, seller_id: int, text: str, language: str, scenario: str, dispute_risk: bool
 ) -> None:
     with connection(path, writable=True) as db:
-        db.execute(
-            "INSERT INTO corrections (ts, seller_id, text, language, scenario, dispute_risk) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            [utc_now(), str(seller_id), text, language, scenario, int(dispute_risk)],
+        db.table("corrections").insert(
+            {
+                "ts": utc_now(),
+                "seller_id": str(seller_id),
+                "text": text,
+                "language": language,
+                "scenario": scenario,
+                "dispute_risk": int(dispute_risk),
+            }
         )
 
 
 def load_corrections(path: Path) -> list[Example]:
-    """Every stored correction, the latest label winning when a text was corrected twice."""
+    """Every stored correction, the latest label winning when a text was corrected twice
+    (a log from before corrections were kept has none)."""
     if not path.exists():
         return []
     with connection(path) as db:
-        tables = set(db.table_names())
-        if "corrections" not in tables:
-            return []
-        latest: dict[str, Example] = {}
-        for row in db.query("SELECT * FROM corrections ORDER BY id"):
-            latest[row["text"]] = Example(
+        latest = {
+            row["text"]: Example(
                 row["text"], row["language"], row["scenario"], bool(row["dispute_risk"])
             )
+            for row in db.table("corrections").rows_where(order_by="id")
+        }
     return list(latest.values())

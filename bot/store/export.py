@@ -52,17 +52,14 @@ class Filters:
 
 
 def count(db: Database, filters: Filters) -> int:
-    where, params = filters.where()
-    return db.execute(f"SELECT count(*) FROM messages WHERE {where}", params).fetchone()[0]
+    return db.table("messages").count_where(*filters.where())
 
 
 def rows(db: Database, filters: Filters) -> Iterator[dict[str, Any]]:
     where, params = filters.where()
-    cursor = db.execute(
+    yield from db.query(
         f"SELECT {', '.join(COLUMNS)} FROM messages WHERE {where} ORDER BY id", params
     )
-    for values in cursor:
-        yield dict(zip(COLUMNS, values, strict=True))
 
 
 def write_csv(records: Iterator[dict[str, Any]], out: TextIO, tick: Callable[[], None]) -> None:

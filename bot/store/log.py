@@ -102,6 +102,21 @@ def _retry_while_locked(action: Callable[[], object], attempts: int = 100) -> No
             time.sleep(0.05)
 
 
+@contextmanager
+def write_transaction(db: Database) -> Iterator[Database]:
+    """A transaction that takes the write lock as it begins (`BEGIN IMMEDIATE`), so what it
+    reads (the chain head, the schema version) cannot change before it commits. Unlike
+    `Database.atomic()`, which begins deferred and takes the lock only at its first write."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+        db.execute("COMMIT")
+    except BaseException:
+        if db.conn.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+
+
 def connect(path: Path) -> Database:
     """A connection with WAL, a busy timeout and the current schema."""
     try:
@@ -110,13 +125,8 @@ def connect(path: Path) -> Database:
         db.execute("PRAGMA busy_timeout = 30000")
         _retry_while_locked(lambda: db.execute("PRAGMA journal_mode = WAL"))
         db.execute("PRAGMA synchronous = NORMAL")
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with write_transaction(db):
             migrate(db)
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
     except sqlite3.Error as error:
         raise _explain(error, path) from error
     return db
@@ -165,8 +175,7 @@ def _open_case(db: Database, order_id: str, scenario: str | None, at: str) -> No
 
 
 def _write(db: Database, entries: Sequence[Entry]) -> list[Logged]:
-    db.execute("BEGIN IMMEDIATE")
-    try:
+    with write_transaction(db):
         head = db.execute(
             "SELECT last_id, last_hash, count FROM chain_head WHERE name = ?", [CHAIN_NAME]
         ).fetchone()
@@ -196,18 +205,12 @@ def _write(db: Database, entries: Sequence[Entry]) -> list[Logged]:
             "last_hash = excluded.last_hash, count = excluded.count",
             [CHAIN_NAME, last_id, last_hash, count],
         )
-        db.execute("COMMIT")
-    except BaseException:
-        if db.conn.in_transaction:
-            db.execute("ROLLBACK")
-        raise
     return results
 
 
 def _index_for_search(db: Database) -> None:
     """Add rows logged since the last call to the full-text index, in one transaction."""
-    db.execute("BEGIN IMMEDIATE")
-    try:
+    with write_transaction(db):
         done = db.execute(
             "SELECT last_id FROM search_index WHERE name = ?", [CHAIN_NAME]
         ).fetchone()
@@ -224,11 +227,6 @@ def _index_for_search(db: Database) -> None:
                 "ON CONFLICT(name) DO UPDATE SET last_id = excluded.last_id",
                 [CHAIN_NAME, newest],
             )
-        db.execute("COMMIT")
-    except BaseException:
-        if db.conn.in_transaction:
-            db.execute("ROLLBACK")
-        raise
 
 
 _Job = tuple[Sequence[Entry], Future[list[Logged]]]

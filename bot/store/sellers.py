@@ -11,17 +11,18 @@ def get_setting(path: Path, seller_id: int, key: str) -> str | None:
     if not path.exists():
         return None
     with connection(path) as db:
-        row = db.execute(
-            "SELECT value FROM seller_settings WHERE seller_id = ? AND key = ?",
-            [str(seller_id), key],
-        ).fetchone()
-    return row[0] if row else None
+        row = next(
+            db.query(
+                "SELECT value FROM seller_settings WHERE seller_id = ? AND key = ?",
+                [str(seller_id), key],
+            ),
+            None,
+        )
+    return row["value"] if row else None
 
 
 def set_setting(path: Path, seller_id: int, key: str, value: str) -> None:
     with connection(path, writable=True) as db:
-        db.execute(
-            "INSERT INTO seller_settings (seller_id, key, value) VALUES (?, ?, ?) "
-            "ON CONFLICT(seller_id, key) DO UPDATE SET value = excluded.value",
-            [str(seller_id), key, value],
+        db.table("seller_settings").insert(
+            {"seller_id": str(seller_id), "key": key, "value": value}, replace=True
         )

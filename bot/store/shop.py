@@ -16,18 +16,19 @@ EDITABLE = tuple(
 
 
 def load_shop_settings(path: Path) -> ShopSettings:
-    """The defaults, overridden by whatever the sellers have set."""
+    """The defaults, overridden by whatever the sellers have set (none in a log from before
+    settings were kept)."""
     if not path.exists():
         return ShopSettings()
     with connection(path) as db:
-        if "seller_settings" not in db.table_names():
-            return ShopSettings()
-        rows = db.execute(
-            "SELECT key, value FROM seller_settings WHERE seller_id = ? ORDER BY key", [SHOP]
-        ).fetchall()
-    _, settings = apply_assignments(
-        Facts(), ShopSettings(), [f"{key}={value}" for key, value in rows if key in EDITABLE]
-    )
+        assignments = [
+            f"{row['key']}={row['value']}"
+            for row in db.table("seller_settings").rows_where(
+                "seller_id = ?", [SHOP], order_by="key"
+            )
+            if row["key"] in EDITABLE
+        ]
+    _, settings = apply_assignments(Facts(), ShopSettings(), assignments)
     return settings
 
 
@@ -38,10 +39,8 @@ def save_shop_setting(path: Path, key: str, value: str) -> ShopSettings:
     current = load_shop_settings(path)
     apply_assignments(Facts(), current, [f"{key}={value}"])
     with connection(path, writable=True) as db:
-        db.execute(
-            "INSERT INTO seller_settings (seller_id, key, value) VALUES (?, ?, ?) "
-            "ON CONFLICT(seller_id, key) DO UPDATE SET value = excluded.value",
-            [SHOP, key, value],
+        db.table("seller_settings").insert(
+            {"seller_id": SHOP, "key": key, "value": value}, replace=True
         )
     return load_shop_settings(path)
 
