@@ -139,6 +139,27 @@ def test_concurrent_threads_and_tasks_lose_no_row(db_path):
     assert (verdict.ok, verdict.rows) == (True, 1100)
 
 
+def test_verify_while_the_log_is_written_sees_one_consistent_moment(db_path):
+    with EvidenceLog(db_path) as log:
+        log.append(entry(0))
+        done = threading.Event()
+
+        def writer() -> None:
+            for n in range(1, 1500):
+                log.append(entry(n))
+            done.set()
+
+        thread = threading.Thread(target=writer)
+        thread.start()
+        verdicts = []
+        while not done.is_set():
+            verdicts.append(verify(db_path))
+        thread.join()
+    assert verdicts
+    assert all(verdict.ok for verdict in verdicts), [v.describe() for v in verdicts if not v.ok]
+    assert verify(db_path).rows == 1500
+
+
 WRITER = """
 import sys
 from pathlib import Path
