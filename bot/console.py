@@ -13,7 +13,7 @@ from bot.analysis import Amount, Analysis, Draft
 from bot.assistant import analyse, draft
 from bot.nlp.analyzer import is_empty
 from bot.replies.facts import Facts, ShopSettings
-from bot.store.log import Entry, EvidenceLog
+from bot.store.log import EvidenceLog, exchange_entries
 from bot.text_input import readable_text
 
 LANGUAGE_NAMES = {"en": "English", "zh": "Chinese", "ko": "Korean", "vi": "Vietnamese"}
@@ -100,29 +100,5 @@ class ConsoleSession:
         analysis = analyse(text)
         facts = Facts.from_analysis(analysis)
         reply = draft(analysis.scenario, analysis.language, facts=facts, settings=self.settings)
-        order_id = facts.order_id
-        self.log.append_many(
-            [
-                Entry(
-                    direction="in",
-                    channel="console",
-                    text=text,
-                    order_id=order_id,
-                    scenario=analysis.scenario,
-                    language=analysis.language,
-                    confidence=round(analysis.confidence, 4),
-                    dispute_risk=analysis.dispute_risk,
-                ),
-                Entry(
-                    direction="out",
-                    channel="console",
-                    text=reply.text,
-                    order_id=order_id,
-                    scenario=analysis.scenario,
-                    language=reply.language,
-                    template=reply.template,
-                    resolution=reply.resolution,
-                ),
-            ]
-        )
+        self.log.append_many(exchange_entries(analysis, reply, "console"))
         return card(analysis, reply)

@@ -286,13 +286,11 @@ class Inbox:
         self, message: BuyerMessage, reply: Draft, analysis: Analysis | None
     ) -> None:
         await self._log.append_async(
-            Entry(
-                direction="out", channel=message.channel, text=reply.text,
-                chat_id=str(message.chat_id),
+            Entry.reply(
+                reply, message.channel, chat_id=str(message.chat_id),
                 order_id=Facts.from_analysis(analysis).order_id if analysis else None,
                 scenario=analysis.scenario if analysis else None,
-                language=reply.language, template=reply.template,
-                resolution=reply.resolution, business_connection_id=message.business_connection_id,
+                business_connection_id=message.business_connection_id,
                 source_id=f"{message.source_id}:auto",
             )
         )  # fmt: skip
@@ -320,11 +318,10 @@ class Inbox:
         self._sent.add(message.source_id)
         self.cooldowns.answered_by_seller(message.buyer, datetime.now(UTC))
         await self._log.append_async(
-            Entry(
-                direction="out", channel=message.channel, text=reply.text,
-                chat_id=str(message.chat_id), order_id=Facts.from_analysis(analysis).order_id,
-                scenario=scenario, language=reply.language, template=reply.template,
-                resolution=reply.resolution, business_connection_id=message.business_connection_id,
+            Entry.reply(
+                reply, message.channel, chat_id=str(message.chat_id),
+                order_id=Facts.from_analysis(analysis).order_id, scenario=scenario,
+                business_connection_id=message.business_connection_id,
                 source_id=f"{message.source_id}:reply",
             )
         )  # fmt: skip

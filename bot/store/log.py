@@ -25,6 +25,8 @@ from typing import Any, Literal
 
 from sqlite_utils import Database
 
+from bot.analysis import Analysis, Draft
+from bot.replies.facts import Facts
 from bot.store.chain import CHAIN_NAME, GENESIS, chain_hash
 from bot.store.schema import migrate
 
@@ -69,6 +71,69 @@ class Entry:
     source_id: str | None = None
     """Identifies the message at its source (e.g. Telegram chat and message id): the same
     source message is logged once however often it is delivered."""
+
+    @classmethod
+    def incoming(
+        cls,
+        analysis: Analysis,
+        channel: Channel,
+        *,
+        scenario: str | None = None,
+        chat_id: str | None = None,
+        source_id: str | None = None,
+    ) -> Entry:
+        """A buyer's message as analysed; `scenario` when a seller chose another one."""
+        return cls(
+            direction="in", channel=channel, text=analysis.text, chat_id=chat_id,
+            order_id=Facts.from_analysis(analysis).order_id,
+            scenario=scenario or analysis.scenario, language=analysis.language,
+            confidence=round(analysis.confidence, 4), dispute_risk=analysis.dispute_risk,
+            source_id=source_id,
+        )  # fmt: skip
+
+    @classmethod
+    def reply(
+        cls,
+        draft: Draft,
+        channel: Channel,
+        *,
+        order_id: str | None,
+        scenario: str | None,
+        chat_id: str | None = None,
+        business_connection_id: str | None = None,
+        source_id: str | None = None,
+    ) -> Entry:
+        """A reply that went (or was marked as gone) to the buyer, as drafted."""
+        return cls(
+            direction="out", channel=channel, text=draft.text, chat_id=chat_id,
+            order_id=order_id, scenario=scenario, language=draft.language,
+            template=draft.template, resolution=draft.resolution,
+            business_connection_id=business_connection_id, source_id=source_id,
+        )  # fmt: skip
+
+
+def exchange_entries(
+    analysis: Analysis,
+    reply: Draft,
+    channel: Channel,
+    *,
+    scenario: str | None = None,
+    chat_id: str | None = None,
+    source_id: str | None = None,
+) -> list[Entry]:
+    """A buyer's message and the seller's reply to it, as the console and the assistant's
+    "Log as sent" record them; the reply's source id is the message's with `:reply`."""
+    scenario = scenario or analysis.scenario
+    incoming = Entry.incoming(
+        analysis, channel, scenario=scenario, chat_id=chat_id, source_id=source_id
+    )
+    return [
+        incoming,
+        Entry.reply(
+            reply, channel, order_id=incoming.order_id, scenario=scenario, chat_id=chat_id,
+            source_id=None if source_id is None else f"{source_id}:reply",
+        ),
+    ]  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,10 +386,14 @@ class EvidenceLog:
     def append(self, entry: Entry) -> Logged:
         return self.append_many([entry])[0]
 
-    async def append_async(self, entry: Entry) -> Logged:
+    async def append_many_async(self, entries: Sequence[Entry]) -> list[Logged]:
+        """`append_many` without blocking the event loop."""
         future: Future[list[Logged]] = Future()
-        self._jobs.put(([entry], future))
-        return (await asyncio.wrap_future(future))[0]
+        self._jobs.put((list(entries), future))
+        return await asyncio.wrap_future(future)
+
+    async def append_async(self, entry: Entry) -> Logged:
+        return (await self.append_many_async([entry]))[0]
 
     def close(self) -> None:
         if self._thread.is_alive():

@@ -36,9 +36,8 @@ from bot.inbox.service import Inbox
 from bot.nlp.analyzer import EmptyMessageError
 from bot.nlp.batching import AnalysisBatcher
 from bot.preflight import StartupError, cannot_listen, check_database, check_listen
-from bot.replies.facts import Facts
 from bot.store.corrections import load_corrections, save_correction
-from bot.store.log import Entry, EvidenceLog, StoreError
+from bot.store.log import EvidenceLog, StoreError, exchange_entries
 from bot.store.shop import load_shop_settings
 from bot.text_input import readable_text
 from bot.tg import commands, inbox, modes
@@ -205,21 +204,10 @@ async def _log_as_sent(
     evidence: EvidenceLog, state: CardState, reply: Draft, chat_id: str | None
 ) -> None:
     """The buyer's message and the reply, logged once per source message."""
-    analysis = state.analysis
-    order_id = Facts.from_analysis(analysis).order_id
-    await evidence.append_async(
-        Entry(
-            direction="in", channel="assistant", text=analysis.text, chat_id=chat_id,
-            order_id=order_id, scenario=state.scenario, language=analysis.language,
-            confidence=round(analysis.confidence, 4), dispute_risk=analysis.dispute_risk,
+    await evidence.append_many_async(
+        exchange_entries(
+            state.analysis, reply, "assistant", scenario=state.scenario, chat_id=chat_id,
             source_id=state.source,
-        )
-    )  # fmt: skip
-    await evidence.append_async(
-        Entry(
-            direction="out", channel="assistant", text=reply.text, chat_id=chat_id,
-            order_id=order_id, scenario=state.scenario, language=reply.language,
-            template=reply.template, resolution=reply.resolution, source_id=f"{state.source}:reply",
         )
     )  # fmt: skip
 
