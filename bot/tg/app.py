@@ -30,15 +30,12 @@ from telegram.request import BaseRequest
 
 from bot import logs
 from bot.analysis import Draft
-from bot.assistant import analyzer_with, warm_up
 from bot.config import BotSettings
-from bot.inbox.service import Inbox
 from bot.nlp.analyzer import EmptyMessageError
-from bot.nlp.batching import AnalysisBatcher
 from bot.preflight import StartupError, cannot_listen, check_database, check_listen
-from bot.store.corrections import load_corrections, save_correction
+from bot.services import start_services
+from bot.store.corrections import save_correction
 from bot.store.log import EvidenceLog, StoreError, exchange_entries
-from bot.store.shop import load_shop_settings
 from bot.text_input import readable_text
 from bot.tg import commands, inbox, modes
 from bot.tg.buttons import (
@@ -259,59 +256,52 @@ def build_application(
         get_updates_request or AiohttpRequest(connection_pool_size=1)
     )
     application = builder.build()
-    application.bot_data.settings = settings
-    application.bot_data.shop = load_shop_settings(settings.db_path)
-    application.bot_data.log = EvidenceLog(settings.db_path)
-    analyzer = analyzer_with(load_corrections(settings.db_path))
-    warm_up(analyzer)
-    application.bot_data.analyzer = AnalysisBatcher(analyzer)
-    application.bot_data.inbox = Inbox(
-        settings.db_path, application.bot_data.log, application.bot_data.analyzer
-    )
-    application.add_handler(CommandHandler("start", start))
-    for name, handler in (
-        ("lang", commands.lang),
-        ("draft", commands.draft_command),
-        ("case", commands.case_command),
-        ("resolve", commands.resolve_command),
-        ("export", commands.export_command),
-        ("verify", commands.verify_command),
-        ("settings", commands.settings_command),
-        ("help", start),
-        ("peak", modes.peak_command),
-        ("hours", modes.hours_command),
-        ("closed", modes.closed_command),
-        ("queue", modes.queue_command),
-    ):
-        application.add_handler(CommandHandler(name, handler))
-    application.add_handler(BusinessConnectionHandler(inbox.business_connection))
-    application.add_handler(BusinessMessagesDeletedHandler(inbox.deleted_business_messages))
-    application.add_handler(
-        MessageHandler(filters.UpdateType.BUSINESS_MESSAGES, inbox.business_message)
-    )
-    application.add_handler(
-        MessageHandler(
-            (filters.UpdateType.MESSAGE | filters.UpdateType.EDITED_MESSAGE)
-            & filters.ChatType.PRIVATE
-            & ~filters.COMMAND
-            & ~filters.User(user_id=settings.seller_ids, allow_empty=True),
-            inbox.direct_message,
-        )
-    )
-    application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND, unknown))
-    application.add_handler(
-        MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, buyer_text)
-    )
-    application.add_handler(
-        MessageHandler(
-            filters.UpdateType.MESSAGE & (filters.PHOTO | filters.Sticker.ALL | filters.VOICE),
-            not_text,
-        )
-    )
-    application.add_handler(CallbackQueryHandler(inbox.open_from_queue, pattern=r"^q:\d+$"))
-    application.add_handler(CallbackQueryHandler(button))
-    application.add_error_handler(on_error)
+    application.bot_data.use(start_services(settings))
+    add_handlers(application, settings.seller_ids)
     return application
+
+
+def add_handlers(application: ReplyApplication, seller_ids: frozenset[int]) -> None:
+    """Which update goes to which handler: business traffic and buyers' direct messages to
+    the inbox, sellers' commands, texts and button presses to the assistant."""
+    application.add_handlers(
+        [
+            CommandHandler("start", start),
+            CommandHandler("help", start),
+            CommandHandler("lang", commands.lang),
+            CommandHandler("draft", commands.draft_command),
+            CommandHandler("case", commands.case_command),
+            CommandHandler("resolve", commands.resolve_command),
+            CommandHandler("export", commands.export_command),
+            CommandHandler("verify", commands.verify_command),
+            CommandHandler("settings", commands.settings_command),
+            CommandHandler("peak", modes.peak_command),
+            CommandHandler("hours", modes.hours_command),
+            CommandHandler("closed", modes.closed_command),
+            CommandHandler("queue", modes.queue_command),
+            BusinessConnectionHandler(inbox.business_connection),
+            BusinessMessagesDeletedHandler(inbox.deleted_business_messages),
+            MessageHandler(filters.UpdateType.BUSINESS_MESSAGES, inbox.business_message),
+            MessageHandler(
+                (filters.UpdateType.MESSAGE | filters.UpdateType.EDITED_MESSAGE)
+                & filters.ChatType.PRIVATE
+                & ~filters.COMMAND
+                & ~filters.User(user_id=seller_ids, allow_empty=True),
+                inbox.direct_message,
+            ),
+            MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND, unknown),
+            MessageHandler(
+                filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, buyer_text
+            ),
+            MessageHandler(
+                filters.UpdateType.MESSAGE & (filters.PHOTO | filters.Sticker.ALL | filters.VOICE),
+                not_text,
+            ),
+            CallbackQueryHandler(inbox.open_from_queue, pattern=r"^q:\d+$"),
+            CallbackQueryHandler(button),
+        ]
+    )
+    application.add_error_handler(on_error)
 
 
 async def _started(application: ReplyApplication) -> None:

@@ -23,6 +23,7 @@ from bot.inbox.zone import ShopZone
 from bot.nlp.batching import AnalysisBatcher
 from bot.replies.facts import ShopSettings
 from bot.scenarios import LANGUAGES
+from bot.services import Services
 from bot.store.log import EvidenceLog
 from bot.store.sellers import get_setting
 from bot.tg.card import ChatData
@@ -45,6 +46,13 @@ class BotData:
         """Each seller's Telegram language, as last seen on one of their updates."""
         self.seller_languages: dict[int, str | None] = {}
         """Each seller's /lang choice, read from the database once."""
+
+    def use(self, services: Services) -> None:
+        self.settings = services.settings
+        self.shop = services.shop
+        self.log = services.log
+        self.analyzer = services.analyzer
+        self.inbox = services.inbox
 
 
 def telegram_language(user: User | None) -> str | None:
