@@ -29,8 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from telegram import Update
 
-from bot.assistant import default_analyzer
 from bot.config import BotSettings
+from bot.core import default_analyzer
 from bot.tg.app import build_application, freeze_startup_objects
 from bot.tg.request import AiohttpRequest
 from tests.fake_bot_api import TOKEN, ServerProcess

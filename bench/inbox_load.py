@@ -23,8 +23,8 @@ from pathlib import Path
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.assistant import default_analyzer
 from bot.config import BotSettings
+from bot.core import default_analyzer
 from bot.inbox.state import switch_peak
 from bot.store.log import EvidenceLog, connection
 from bot.store.verify import verify

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.metrics import confusion_matrix, f1_score
 
-from bot.assistant import default_analyzer
+from bot.core import default_analyzer
 from bot.scenarios import LANGUAGES, SCENARIOS
 
 DEVSET = Path(__file__).parent / "devset"

@@ -12,7 +12,7 @@ import argparse
 import sys
 import time
 
-from bot.assistant import default_renderer
+from bot.core import default_renderer
 from bot.replies.facts import ShopSettings
 from bot.replies.registry import TEMPLATES
 from bot.replies.review import SAMPLE_FACTS

@@ -23,7 +23,7 @@ import time
 from itertools import cycle, islice
 from pathlib import Path
 
-from bot.assistant import default_analyzer
+from bot.core import default_analyzer
 from bot.nlp.dataset import load_examples, training_sources
 
 DEVSET = Path(__file__).parent / "devset"

@@ -1,4 +1,4 @@
-"""The `replybot` command line: a thin caller of the core in `bot.assistant`."""
+"""The `replybot` command line: a thin caller of the core in `bot.core`."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ import click
 
 from bot import __version__, logs
 from bot.analysis import Amount
-from bot.assistant import analyse, analyzer_with, default_analyzer, default_renderer, draft
 from bot.config import (
     LOG_FILE_ENV,
     TOKEN_ENV,
@@ -29,6 +28,7 @@ from bot.config import (
     log_file,
 )
 from bot.console import LANGUAGE_NAMES, ConsoleSession, read_lines, summary
+from bot.core import analyse, analyzer_with, default_analyzer, default_renderer, draft
 from bot.inbox.state import shop_zone
 from bot.inbox.zone import ZoneError
 from bot.nlp.analyzer import Analyzer, EmptyMessageError, is_empty

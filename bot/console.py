@@ -9,8 +9,9 @@ from typing import IO
 
 from babel.numbers import format_currency, format_decimal
 
-from bot.analysis import Amount, Analysis, Draft
-from bot.assistant import analyse, draft
+from bot.analysis import Amount, Analysis
+from bot.core import analyse, draft
+from bot.draft import Draft
 from bot.nlp.analyzer import is_empty
 from bot.replies.facts import Facts, ShopSettings
 from bot.store.log import EvidenceLog, exchange_entries

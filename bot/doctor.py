@@ -21,8 +21,8 @@ from urllib.request import getproxies, proxy_bypass
 
 from sqlite_utils import Database
 
-from bot.assistant import correction_examples
 from bot.config import DEFAULT_API_URL, BotSettings, ConfigError, load_settings
+from bot.core import correction_examples
 from bot.nlp.cache import CACHE_ENV, cache_dir, model_key, model_path
 from bot.nlp.model import Model
 from bot.store.corrections import load_corrections

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.assistant import analyzer_with, warm_up
 from bot.config import BotSettings
+from bot.core import analyzer_with, warm_up
 from bot.inbox.service import Inbox
 from bot.nlp.batching import AnalysisBatcher
 from bot.replies.facts import ShopSettings

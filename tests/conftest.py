@@ -53,7 +53,7 @@ def session_cache() -> Path:
 
 @pytest.fixture(scope="session")
 def analyzer():
-    from bot.assistant import default_analyzer
+    from bot.core import default_analyzer
 
     return default_analyzer()
 

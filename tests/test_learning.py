@@ -2,8 +2,8 @@
 
 from click.testing import CliRunner
 
-from bot.assistant import analyzer_with
 from bot.cli import main
+from bot.core import analyzer_with
 from bot.store.corrections import load_corrections, save_correction
 from bot.store.log import EvidenceLog
 

@@ -11,9 +11,9 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from bot.analysis import Amount
-from bot.assistant import analyse, default_renderer, draft
+from bot.core import analyse, default_renderer, draft
 from bot.replies.facts import Facts, ShopSettings
-from bot.replies.locations import locales_dir, templates_dir
+from bot.replies.paths import locales_dir, templates_dir
 from bot.replies.registry import (
     TEMPLATES,
     UnknownResolutionError,

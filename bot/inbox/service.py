@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from bot.analysis import Analysis, Draft
-from bot.assistant import draft
+from bot.analysis import Analysis
+from bot.core import draft
+from bot.draft import Draft
 from bot.inbox import state
 from bot.inbox.autoreply import BuyerKey, Cooldowns, auto_reply_for
 from bot.inbox.hours import HoursError, WorkingHours, parse_hours

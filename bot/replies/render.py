@@ -29,7 +29,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from bot.analysis import Amount
 from bot.replies.facts import Facts, ShopSettings
-from bot.replies.locations import locales_dir, templates_dir
+from bot.replies.paths import locales_dir, templates_dir
 from bot.replies.registry import template
 from bot.scenarios import LANGUAGES
 

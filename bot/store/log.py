@@ -25,7 +25,8 @@ from typing import Any, Literal
 
 from sqlite_utils import Database
 
-from bot.analysis import Analysis, Draft
+from bot.analysis import Analysis
+from bot.draft import Draft
 from bot.replies.facts import Facts
 from bot.store.chain import CHAIN_NAME, GENESIS, chain_hash
 from bot.store.schema import migrate

@@ -29,8 +29,8 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot import logs
-from bot.analysis import Draft
 from bot.config import BotSettings
+from bot.draft import Draft
 from bot.nlp.analyzer import EmptyMessageError
 from bot.preflight import StartupError, cannot_listen, check_database, check_listen
 from bot.services import start_services

@@ -9,9 +9,10 @@ from functools import lru_cache
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, MaybeInaccessibleMessage
 from telegram.error import BadRequest
 
-from bot.analysis import Analysis, Draft
-from bot.assistant import draft
+from bot.analysis import Analysis
 from bot.console import LANGUAGE_NAMES
+from bot.core import draft
+from bot.draft import Draft
 from bot.inbox.service import BuyerMessage
 from bot.replies.facts import Facts, ShopSettings
 from bot.replies.registry import template

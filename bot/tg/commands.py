@@ -13,8 +13,8 @@ from io import BytesIO
 from telegram import Update
 
 from bot.analysis import Amount
-from bot.assistant import draft
 from bot.config import BotSettings
+from bot.core import draft
 from bot.replies.facts import FactError, amount_value
 from bot.replies.registry import TEMPLATES, UnknownResolutionError, UnknownTemplateError
 from bot.scenarios import LANGUAGES

@@ -20,7 +20,7 @@ from telegram.error import (
 )
 
 from bot.analysis import Analysis
-from bot.assistant import draft
+from bot.core import draft
 from bot.inbox.service import BuyerMessage, Inbox, Received
 from bot.inbox.state import BusinessConnection as StoredConnection
 from bot.replies.facts import Facts

@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import cache
 
-from bot.analysis import Amount, Analysis, Draft
+from bot.analysis import Amount, Analysis
+from bot.draft import Draft
 from bot.nlp.analyzer import Analyzer
 from bot.nlp.cache import load_or_train
 from bot.nlp.dataset import Example
