@@ -1,4 +1,5 @@
-"""The fixed vocabulary of SCENARIOS.md: languages and buyer scenario ids."""
+"""The fixed vocabulary: the languages replybot reads and writes, and the buyer scenario
+ids the classifier predicts. docs/SCENARIOS.md says what each id means."""
 
 from typing import Final
 

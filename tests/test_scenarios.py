@@ -1,7 +1,11 @@
 """Every scenario in every language, on messages written for this test (not in training)."""
 
+import re
+from pathlib import Path
+
 import pytest
 
+from bot.analysis import Entities
 from bot.nlp.dataset import load_examples, training_sources
 from bot.nlp.normalize import normalize
 
@@ -150,6 +154,15 @@ def test_cases_cover_every_scenario_and_language():
 
     assert set(CASES) == set(SCENARIOS)
     assert all(set(by_language) == set(LANGUAGES) for by_language in CASES.values())
+
+
+def test_the_scenario_contract_lists_exactly_what_the_code_has():
+    from bot.replies.registry import TEMPLATES
+    from bot.scenarios import LANGUAGES
+
+    contract = (Path(__file__).parents[1] / "docs" / "SCENARIOS.md").read_text(encoding="utf-8")
+    listed = re.findall(r"^\| `([a-z_]+)` \|", contract, flags=re.MULTILINE)
+    assert sorted(listed) == sorted([*LANGUAGES, *TEMPLATES, *Entities().to_json()])
 
 
 def test_cases_are_not_in_the_training_data():

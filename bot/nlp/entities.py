@@ -1,4 +1,4 @@
-"""Order ids, tracking numbers and amounts in a buyer message (SCENARIOS.md, Entities).
+"""Order ids, tracking numbers and amounts in a buyer message (docs/SCENARIOS.md, Entities).
 
 Tracking numbers are found first (carrier formats, or digits after a tracking keyword),
 then amounts, then order ids: digits after an order keyword, or a bare run of 8+ digits

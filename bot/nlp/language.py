@@ -1,6 +1,6 @@
 """Which of en, zh, ko, vi a buyer message is written in.
 
-The language is the one most of the words are in (SCENARIOS.md). Scripts settle most
+The language is the one most of the words are in (docs/SCENARIOS.md). Scripts settle most
 cases: Hangul words are Korean, Han characters Chinese. Latin words inside a Korean or
 Chinese message are mostly product names, brands and ids, so they count half there.
 Latin text is Vietnamese when most words carry Vietnamese letters; otherwise, and for
