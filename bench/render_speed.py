@@ -12,9 +12,9 @@ import argparse
 import sys
 import time
 
-from bot.core import default_renderer
 from bot.replies.facts import ShopSettings
 from bot.replies.registry import TEMPLATES
+from bot.replies.render import Renderer
 from bot.replies.review import SAMPLE_FACTS
 from bot.scenarios import LANGUAGES
 
@@ -23,7 +23,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=20)
     args = parser.parse_args()
-    renderer, settings = default_renderer(), ShopSettings()
+    renderer, settings = Renderer.default(), ShopSettings()
     jobs = [
         (spec.id, language, resolution.name)
         for spec in TEMPLATES.values()

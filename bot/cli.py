@@ -28,14 +28,14 @@ from bot.config import (
     log_file,
 )
 from bot.console import LANGUAGE_NAMES, ConsoleSession, read_lines, summary
-from bot.core import analyse, analyzer_with, default_analyzer, default_renderer, draft
+from bot.core import analyse, analyzer_with, default_analyzer, draft
 from bot.inbox.state import shop_zone
 from bot.inbox.zone import ZoneError
 from bot.nlp.analyzer import Analyzer, EmptyMessageError, is_empty
 from bot.preflight import StartupError
 from bot.replies.facts import FactError, Facts, ShopSettings, amount_value, apply_assignments
 from bot.replies.registry import TEMPLATES, UnknownResolutionError, UnknownTemplateError
-from bot.replies.render import UnknownLanguageError
+from bot.replies.render import Renderer, UnknownLanguageError
 from bot.replies.review import review_page
 from bot.scenarios import LANGUAGES, SCENARIOS
 from bot.store.cases import case_report, resolve_case
@@ -167,6 +167,7 @@ def draft_command(
         values = [readable_text(assignment) for assignment in assignments]
         facts, settings = apply_assignments(facts, ShopSettings(), values)
         reply = draft(
+            Renderer.default(),
             template_id,
             language or "en",
             facts=facts,
@@ -191,7 +192,7 @@ def draft_command(
 )  # fmt: skip
 def review_page_command(output: str) -> None:
     """Write one HTML page with every template, resolution and language side by side."""
-    page = review_page(default_renderer(), ShopSettings(shop_name="Lotus Home"))
+    page = review_page(Renderer.default(), ShopSettings(shop_name="Lotus Home"))
     with open(output, "w", encoding="utf-8") as handle:
         handle.write(page)
     click.echo(f"wrote {output}")
@@ -225,7 +226,7 @@ def console(db_path: Path | None, seller_language: str) -> None:
     path = _resolve_db(db_path)
     log = EvidenceLog(path)
     shop = dataclasses.replace(load_shop_settings(path), seller_language=seller_language)
-    session = ConsoleSession(log, shop)
+    session = ConsoleSession(log, shop, Renderer.default())
     if interactive:
         click.echo(f"replybot console, logging to {path}. Paste a buyer message; Ctrl-D ends.")
     prompt = (lambda: click.echo("buyer> ", nl=False)) if interactive else None

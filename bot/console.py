@@ -14,6 +14,7 @@ from bot.core import analyse, draft
 from bot.draft import Draft
 from bot.nlp.analyzer import is_empty
 from bot.replies.facts import Facts, ShopSettings
+from bot.replies.render import Renderer
 from bot.store.log import EvidenceLog, exchange_entries
 from bot.text_input import readable_text
 
@@ -91,15 +92,18 @@ def read_lines(
 class ConsoleSession:
     """Each buyer message: analysed, answered with a draft, both logged as evidence."""
 
-    def __init__(self, log: EvidenceLog, settings: ShopSettings) -> None:
+    def __init__(self, log: EvidenceLog, settings: ShopSettings, renderer: Renderer) -> None:
         self.log = log
         self.settings = settings
+        self.renderer = renderer
 
     def handle(self, text: str) -> str | None:
         if is_empty(text):
             return None
         analysis = analyse(text)
         facts = Facts.from_analysis(analysis)
-        reply = draft(analysis.scenario, analysis.language, facts=facts, settings=self.settings)
+        reply = draft(
+            self.renderer, analysis.scenario, analysis.language, facts=facts, settings=self.settings
+        )
         self.log.append_many(exchange_entries(analysis, reply, "console"))
         return card(analysis, reply)

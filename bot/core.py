@@ -1,4 +1,9 @@
-"""The core's entry points, shared by the command line and the Telegram layer."""
+"""The core's entry points, shared by the command line and the Telegram layer.
+
+The default analyzer is loaded (or trained) once per process and kept here. The renderer
+is the caller's: each edge builds one with `Renderer.default()` where it starts (a CLI
+command; `bot/services.py` for the bot) and passes it to `draft` and `warm_up`.
+"""
 
 from __future__ import annotations
 
@@ -51,13 +56,8 @@ def analyse(text: str) -> Analysis:
     return default_analyzer().analyse(text)
 
 
-@cache
-def default_renderer() -> Renderer:
-    """Templates and catalogs of every language, loaded once per process."""
-    return Renderer.default()
-
-
 def draft(
+    renderer: Renderer,
     template_id: str,
     language: str,
     *,
@@ -71,7 +71,6 @@ def draft(
     settings = settings or ShopSettings()
     chosen = template(template_id).resolution(resolution).name
     seller_language = seller_language or settings.seller_language
-    renderer = default_renderer()
     text = renderer.render(template_id, language, facts, settings, chosen)
     seller_text = (
         text
@@ -81,7 +80,7 @@ def draft(
     return Draft(template_id, chosen, language, text, seller_language, seller_text)
 
 
-def warm_up(analyzer: Analyzer) -> None:
+def warm_up(analyzer: Analyzer, renderer: Renderer) -> None:
     """Runs the model once and renders every template in every language.
 
     Jinja compiles a template and Babel loads a locale's data on first use, several
@@ -99,4 +98,4 @@ def warm_up(analyzer: Analyzer) -> None:
     for template_id, spec in TEMPLATES.items():
         for language in LANGUAGES:
             for resolution in spec.resolutions:
-                draft(template_id, language, facts=facts, resolution=resolution.name)
+                draft(renderer, template_id, language, facts=facts, resolution=resolution.name)

@@ -11,6 +11,7 @@ from bot.console import ConsoleSession
 from bot.nlp.analyzer import MAX_ANALYSED_CHARS, EmptyMessageError, is_empty
 from bot.nlp.normalize import clean, normalize, strip_accents
 from bot.replies.facts import ShopSettings
+from bot.replies.render import Renderer
 from bot.scenarios import LANGUAGES, SCENARIOS
 from bot.store.log import Entry, EvidenceLog
 from bot.store.verify import verify
@@ -190,7 +191,7 @@ def test_an_entry_that_cannot_be_written_fails_alone_and_the_log_goes_on(tmp_pat
 def console_session(tmp_path_factory, analyzer):
     db = tmp_path_factory.mktemp("console") / "console.db"
     with EvidenceLog(db) as log:
-        yield ConsoleSession(log, ShopSettings())
+        yield ConsoleSession(log, ShopSettings(), Renderer.default())
     assert verify(db).ok
 
 

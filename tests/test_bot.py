@@ -17,6 +17,7 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 from bot.config import BotSettings
 from bot.replies.facts import ShopSettings
 from bot.replies.registry import TEMPLATES
+from bot.replies.render import Renderer
 from bot.scenarios import LANGUAGES, SCENARIOS
 from bot.store.verify import verify
 from bot.tg.app import build_application
@@ -126,6 +127,7 @@ def test_seller_gets_a_card_and_buttons_edit_it_and_log_it(api, tmp_path, analyz
 
 def _orders_message(analyzer, pieces_in_english: int, pieces_in_chinese: int) -> str:
     """A buyer listing so many orders that the card needs the given numbers of messages."""
+    renderer = Renderer.default()
     for count in range(100, 300, 2):
         text = "refund these orders please: " + " ".join(
             str(8123456789012345 + n * 7919) for n in range(count)
@@ -136,7 +138,9 @@ def _orders_message(analyzer, pieces_in_english: int, pieces_in_chinese: int) ->
             state = CardState(analysis, analysis.scenario, language, "", "en").with_scenario(
                 analysis.scenario
             )
-            sizes.append(len(split_message(card_text(state, draft_for(state, ShopSettings())))))
+            sizes.append(
+                len(split_message(card_text(state, draft_for(state, ShopSettings(), renderer))))
+            )
         if sizes == [pieces_in_english, pieces_in_chinese]:
             return text
     raise AssertionError("no message of that shape")

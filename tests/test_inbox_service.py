@@ -15,10 +15,12 @@ from bot.inbox.state import BusinessConnection, load_hours, load_peak
 from bot.inbox.zone import CONFIGURED, ShopZone
 from bot.nlp.batching import AnalysisBatcher
 from bot.replies.facts import ShopSettings
+from bot.replies.render import Renderer
 from bot.store.log import EvidenceLog, connection
 
 SHANGHAI = "Asia/Shanghai"
 SHOP = ShopSettings()
+RENDERER = Renderer.default()
 MONDAY_MORNING = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo(SHANGHAI))
 MONDAY_NIGHT = datetime(2026, 11, 23, 22, 0, tzinfo=ZoneInfo(SHANGHAI))
 
@@ -34,7 +36,9 @@ def run(tmp_path, analyzer) -> Callable[[Scenario], None]:
         async def main() -> None:
             log = EvidenceLog(tmp_path / "shop.db")
             try:
-                await scenario(Inbox(tmp_path / "shop.db", log, AnalysisBatcher(analyzer)))
+                await scenario(
+                    Inbox(tmp_path / "shop.db", log, AnalysisBatcher(analyzer), RENDERER)
+                )
             finally:
                 log.close()
 

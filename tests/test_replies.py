@@ -11,7 +11,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from bot.analysis import Amount
-from bot.core import analyse, default_renderer, draft
+from bot.core import analyse, draft
 from bot.replies.facts import Facts, ShopSettings
 from bot.replies.paths import locales_dir, templates_dir
 from bot.replies.registry import (
@@ -19,7 +19,7 @@ from bot.replies.registry import (
     UnknownResolutionError,
     UnknownTemplateError,
 )
-from bot.replies.render import UnknownLanguageError
+from bot.replies.render import Renderer, UnknownLanguageError
 from bot.replies.review import SAMPLE_FACTS as FULL
 from bot.scenarios import LANGUAGES, SCENARIOS
 
@@ -27,6 +27,7 @@ PLACEHOLDER = re.compile(r"%\([a-z_]+\)s")
 
 MINIMAL = Facts()
 SETTINGS = ShopSettings(shop_name="Lotus Home")
+RENDERER = Renderer.default()
 
 CASES = [
     pytest.param(
@@ -44,7 +45,7 @@ def catalog(language: str):
 
 
 def render(template_id, language, facts, resolution=None, settings=SETTINGS):
-    return default_renderer().render(template_id, language, facts, settings, resolution)
+    return RENDERER.render(template_id, language, facts, settings, resolution)
 
 
 def test_every_buyer_scenario_has_a_template_and_every_template_a_file():
@@ -181,23 +182,36 @@ def test_buyer_supplied_values_are_inert_text(hostile):
 
 def test_unknown_template_resolution_or_language_is_a_clear_error():
     with pytest.raises(UnknownTemplateError, match="unknown template 'nope'"):
-        draft("nope", "en")
+        draft(RENDERER, "nope", "en")
     with pytest.raises(UnknownResolutionError, match="choose: refund_difference"):
-        draft("price_drop", "en", resolution="free_money")
+        draft(RENDERER, "price_drop", "en", resolution="free_money")
     with pytest.raises(UnknownLanguageError, match="unknown language 'fr'"):
-        draft("price_drop", "fr")
+        draft(RENDERER, "price_drop", "fr")
 
 
 def test_the_seller_mirror_says_the_same_in_the_sellers_language():
-    reply = draft("damaged_item", "ko", facts=FULL, settings=SETTINGS, seller_language="en")
+    reply = draft(
+        RENDERER, "damaged_item", "ko", facts=FULL, settings=SETTINGS, seller_language="en"
+    )
     assert reply.seller_text == render("damaged_item", "en", FULL, "reship")
     assert reply.text == render("damaged_item", "ko", FULL, "reship")
     assert reply.resolution == "reship"
 
 
+def test_a_draft_is_rendered_by_the_renderer_it_is_given(tmp_path):
+    for source in templates_dir().glob("*.j2"):
+        (tmp_path / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "other.j2").write_text("Seen by {{ shop_name }}.", encoding="utf-8")
+    reply = draft(Renderer(tmp_path, locales_dir()), "other", "en", settings=SETTINGS)
+    assert (reply.text, reply.seller_text) == ("Seen by Lotus Home.", "Seen by Lotus Home.")
+    assert draft(RENDERER, "other", "en", settings=SETTINGS).text != reply.text
+
+
 def test_facts_found_by_the_analysis_fill_the_draft(analyzer):
     analysis = analyse("price dropped $8 right after i paid!! order 8123456789012345")
-    reply = draft(analysis.scenario, analysis.language, facts=Facts.from_analysis(analysis))
+    reply = draft(
+        RENDERER, analysis.scenario, analysis.language, facts=Facts.from_analysis(analysis)
+    )
     assert analysis.scenario == "price_drop"
     assert "$8.00" in reply.text
     assert "8123456789012345" in reply.text

@@ -41,6 +41,7 @@ from bot.inbox.zone import ShopZone
 from bot.nlp.analyzer import is_empty
 from bot.nlp.batching import AnalysisBatcher
 from bot.replies.facts import Facts, ShopSettings
+from bot.replies.render import Renderer
 from bot.store.log import Entry, EvidenceLog
 
 BUYER_ZONES = {"zh": "Asia/Shanghai", "ko": "Asia/Seoul", "vi": "Asia/Ho_Chi_Minh"}
@@ -110,10 +111,13 @@ class Queue:
 
 
 class Inbox:
-    def __init__(self, db_path: Path, log: EvidenceLog, analyzer: AnalysisBatcher) -> None:
+    def __init__(
+        self, db_path: Path, log: EvidenceLog, analyzer: AnalysisBatcher, renderer: Renderer
+    ) -> None:
         self.db_path = db_path
         self._log = log
         self._analyzer = analyzer
+        self._renderer = renderer
         self._peak: PeakMode = state.load_peak(db_path)
         self._hours: WorkingHours | None = state.load_hours(db_path)
         self._connections = state.load_connections(db_path)
@@ -280,7 +284,7 @@ class Inbox:
             facts = Facts.from_analysis(analysis, buyer_name=message.buyer_name, back_at=back_at)
         else:
             facts = Facts(buyer_name=message.buyer_name, back_at=back_at)
-        reply = draft(template, language, facts=facts, settings=shop)
+        reply = draft(self._renderer, template, language, facts=facts, settings=shop)
         return Received(analysis, auto_reply=reply, claimed_at=at, needs_seller=needs_seller)
 
     async def auto_reply_sent(

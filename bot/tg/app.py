@@ -130,7 +130,7 @@ async def buyer_text(update: Update, context: ReplyContext) -> None:
         await context.seller_language(),
         source=f"assistant:{message.chat_id}:{message.message_id}",
     )
-    text = card_text(state, draft_for(state, context.bot_data.shop))
+    text = card_text(state, draft_for(state, context.bot_data.shop, context.bot_data.renderer))
     await send_card(context.bot, message.chat_id, state, text, context.chat_data)
 
 
@@ -163,7 +163,7 @@ async def _pressed(
     press: CardPress, state: CardState, update: Update, context: ReplyContext
 ) -> None:
     query = update.callback_query
-    shop = context.bot_data.shop
+    shop, renderer = context.bot_data.shop, context.bot_data.renderer
     match press:
         case SendReply():
             outcome = await inbox.send_to_buyer(state, context)
@@ -171,13 +171,16 @@ async def _pressed(
             if outcome.explanation:
                 await context.bot.send_message(update.effective_chat.id, outcome.explanation)
             if outcome.state != state:
+                text = card_text(outcome.state, draft_for(outcome.state, shop, renderer))
                 await update_card(
-                    context.bot, query.message, outcome.state, shop, context.chat_data
+                    context.bot, query.message, outcome.state, text, context.chat_data
                 )
             return
         case LogAsSent():
             chat_id = str(update.effective_chat.id)
-            await _log_as_sent(context.bot_data.log, state, draft_for(state, shop), chat_id)
+            await _log_as_sent(
+                context.bot_data.log, state, draft_for(state, shop, renderer), chat_id
+            )
             changed = replace(state, logged=True)
         case ChooseScenario(scenario) if scenario != state.scenario:
             changed = state.switched(press)
@@ -193,7 +196,8 @@ async def _pressed(
             )
         case _:
             changed = state.switched(press)
-    await update_card(context.bot, query.message, changed, shop, context.chat_data)
+    text = card_text(changed, draft_for(changed, shop, renderer))
+    await update_card(context.bot, query.message, changed, text, context.chat_data)
     await query.answer()
 
 

@@ -16,6 +16,7 @@ from bot.draft import Draft
 from bot.inbox.service import BuyerMessage
 from bot.replies.facts import Facts, ShopSettings
 from bot.replies.registry import template
+from bot.replies.render import Renderer
 from bot.scenarios import LANGUAGES
 from bot.tg.buttons import (
     CardPress,
@@ -189,8 +190,9 @@ def _button(label: str, press: CardPress) -> InlineKeyboardButton:
     return InlineKeyboardButton(label, callback_data=press_data(press))
 
 
-def draft_for(state: CardState, shop: ShopSettings) -> Draft:
+def draft_for(state: CardState, shop: ShopSettings, renderer: Renderer) -> Draft:
     return draft(
+        renderer,
         state.scenario,
         state.language,
         facts=Facts.from_analysis(
@@ -228,14 +230,13 @@ async def update_card(
     bot: Bot,
     card: MaybeInaccessibleMessage,
     state: CardState,
-    shop: ShopSettings,
+    text: str,
     chat_data: ChatData,
 ) -> None:
-    """Shows `state` on the card: edited in place, or sent again when it now needs more or
-    fewer messages."""
+    """Shows `state` as `text` (`card_text`) on the card: edited in place, or sent again
+    when it now needs more or fewer messages."""
     cards = chat_data.cards
     chat_id, message_id = card.chat.id, card.message_id
-    text = card_text(state, draft_for(state, shop))
     pieces = split_message(text)
     if len(pieces) - 1 != len(state.earlier_parts):
         del cards[message_id]

@@ -64,7 +64,13 @@ async def draft_command(update: Update, context: ReplyContext) -> None:
         return
     mirror = await context.seller_language()
     try:
-        drafted = draft(args[0], language, settings=context.bot_data.shop, seller_language=mirror)
+        drafted = draft(
+            context.bot_data.renderer,
+            args[0],
+            language,
+            settings=context.bot_data.shop,
+            seller_language=mirror,
+        )
     except (UnknownTemplateError, UnknownResolutionError) as error:
         await reply(update, escape(str(error)))
         return

@@ -22,6 +22,7 @@ from bot.inbox.state import shop_zone as stored_shop_zone
 from bot.inbox.zone import ShopZone
 from bot.nlp.batching import AnalysisBatcher
 from bot.replies.facts import ShopSettings
+from bot.replies.render import Renderer
 from bot.scenarios import LANGUAGES
 from bot.services import Services
 from bot.store.log import EvidenceLog
@@ -39,6 +40,7 @@ class BotData:
     shop: ShopSettings
     log: EvidenceLog
     analyzer: AnalysisBatcher
+    renderer: Renderer
     inbox: Inbox
 
     def __init__(self) -> None:
@@ -52,6 +54,7 @@ class BotData:
         self.shop = services.shop
         self.log = services.log
         self.analyzer = services.analyzer
+        self.renderer = services.renderer
         self.inbox = services.inbox
 
 

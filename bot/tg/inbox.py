@@ -229,7 +229,9 @@ async def notify_sellers(buyer: BuyerMessage, analysis: Analysis, context: Reply
                 context.bot,
                 seller_id,
                 state,
-                card_text(state, draft_for(state, context.bot_data.shop)),
+                card_text(
+                    state, draft_for(state, context.bot_data.shop, context.bot_data.renderer)
+                ),
                 context.application.chat_data[seller_id],
             )
         except TelegramError as error:
@@ -256,7 +258,7 @@ async def send_to_buyer(state: CardState, context: ReplyContext) -> SendOutcome:
         return SendOutcome(replace(state, sent=True), "A seller has already sent a reply.")
     if claim == "sending":
         return SendOutcome(state, "Another seller is sending a reply right now.", alert=True)
-    reply = draft_for(state, context.bot_data.shop)
+    reply = draft_for(state, context.bot_data.shop, context.bot_data.renderer)
     try:
         await context.bot.send_message(
             buyer.chat_id,
@@ -329,7 +331,7 @@ async def open_from_queue(update: Update, context: ReplyContext) -> None:
     )
     analysis = await context.bot_data.analyzer.analyse(logged.text)
     state = CardState.for_message(analysis, await context.seller_language(), buyer.source_id, buyer)
-    text = card_text(state, draft_for(state, context.bot_data.shop))
+    text = card_text(state, draft_for(state, context.bot_data.shop, context.bot_data.renderer))
     await send_card(context.bot, update.effective_chat.id, state, text, context.chat_data)
     await query.answer()
 
@@ -342,6 +344,7 @@ async def welcome_buyer(update: Update, context: ReplyContext) -> None:
         return
     language = telegram_language(user) or "en"
     reply = draft(
+        context.bot_data.renderer,
         "auto_reply_welcome",
         language,
         facts=Facts(buyer_name=user.first_name),
