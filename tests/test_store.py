@@ -297,6 +297,17 @@ def test_a_failing_write_function_is_rolled_back_and_the_writer_carries_on(db_pa
     assert verify(db_path).rows == 1
 
 
+def test_a_closed_log_refuses_writes_instead_of_waiting(db_path):
+    log = EvidenceLog(db_path)
+    log.close()
+    with pytest.raises(StoreError, match="is closed"):
+        log.write(lambda db: None)
+    with pytest.raises(StoreError, match="is closed"):
+        log.append(entry(1))
+    with pytest.raises(StoreError, match="is closed"):
+        set_setting(log, 7, "language", "vi")
+
+
 def test_a_resolution_is_written_with_its_case_or_not_at_all(db_path, monkeypatch):
     def fail(*args: object) -> None:
         raise sqlite3.OperationalError("disk I/O error")

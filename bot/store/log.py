@@ -324,6 +324,8 @@ class EvidenceLog:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._jobs: queue.SimpleQueue[_Job | _Call | None] = queue.SimpleQueue()
+        self._closed = False
+        self._closing = threading.Lock()
         ready: Future[None] = Future()
         self._thread = threading.Thread(
             target=self._run, args=(ready,), name="evidence-log-writer", daemon=True
@@ -377,6 +379,14 @@ class EvidenceLog:
         finally:
             db.close()
 
+    def _put(self, job: _Job | _Call) -> None:
+        """Queue a job; once the log is closed, an error instead of a wait for ever (no job
+        can slip in behind the writer's stop)."""
+        with self._closing:
+            if self._closed:
+                raise StoreError(f"the evidence log {self.path} is closed")
+            self._jobs.put(job)
+
     def _call(self, db: Database, call: _Call) -> None:
         """Run a write function in its own transaction; a failure rolls it back and goes
         to its caller, and the writer carries on."""
@@ -426,7 +436,7 @@ class EvidenceLog:
     def append_many(self, entries: Sequence[Entry]) -> list[Logged]:
         """Log entries in order; returns once they are committed."""
         future: Future[list[Logged]] = Future()
-        self._jobs.put((list(entries), future))
+        self._put((list(entries), future))
         return future.result()
 
     def append(self, entry: Entry) -> Logged:
@@ -435,7 +445,7 @@ class EvidenceLog:
     async def append_many_async(self, entries: Sequence[Entry]) -> list[Logged]:
         """`append_many` without blocking the event loop."""
         future: Future[list[Logged]] = Future()
-        self._jobs.put((list(entries), future))
+        self._put((list(entries), future))
         return await asyncio.wrap_future(future)
 
     async def append_async(self, entry: Entry) -> Logged:
@@ -445,7 +455,7 @@ class EvidenceLog:
         if threading.current_thread() is self._thread:
             raise StoreError("a write function cannot queue another write: it would wait forever")
         future: Future[T] = Future()
-        self._jobs.put(_Call(fn, future))
+        self._put(_Call(fn, future))
         return future
 
     def write(self, fn: Callable[[Database], T]) -> T:
@@ -459,9 +469,12 @@ class EvidenceLog:
         return await asyncio.wrap_future(self._queue_call(fn))
 
     def close(self) -> None:
-        if self._thread.is_alive():
-            self._jobs.put(None)
-            self._thread.join()
+        with self._closing:
+            stop = not self._closed and self._thread.is_alive()
+            self._closed = True
+            if stop:
+                self._jobs.put(None)
+        self._thread.join()
 
     def __enter__(self) -> EvidenceLog:
         return self
