@@ -357,7 +357,7 @@ class EvidenceLog:
                     break
                 if isinstance(job, _Call):
                     self._call(db, job)
-                    unindexed += 1
+                    unindexed += 1  # it may have appended rows (a resolution does)
                     continue
                 batch = [job]
                 while len(batch) < _BATCH:
