@@ -61,8 +61,8 @@ def main() -> int:
     ]
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "load.db"
-        EvidenceLog(db).close()
-        switch_peak(db, on=True)
+        with EvidenceLog(db) as log:
+            switch_peak(log, on=True)
         settings = BotSettings(
             token=TOKEN, api_url=url, seller_ids=frozenset({SELLER}), db_path=db
         )  # fmt: skip

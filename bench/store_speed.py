@@ -4,6 +4,7 @@
 
 - logging with the chain kept: one caller appending one message at a time, and eight
   threads appending at once (their appends share transactions);
+- other writes (a seller's setting) through the same writer thread, one at a time;
 - verifying a log of --rows rows;
 - exporting --rows rows to CSV.
 """
@@ -20,6 +21,7 @@ from pathlib import Path
 
 from bot.store.export import Filters, export
 from bot.store.log import Entry, EvidenceLog, connection
+from bot.store.sellers import set_setting
 from bot.store.verify import verify
 
 TEXTS = [
@@ -69,6 +71,11 @@ def main() -> int:
             many = 8000 / (time.perf_counter() - start)
             print(f"logging with the chain: {one:.0f} messages/s one at a time, "
                   f"{many:.0f} messages/s from 8 threads")  # fmt: skip
+            start = time.perf_counter()
+            for n in range(2000):
+                set_setting(log, n % 50, "language", TEXTS[n % len(TEXTS)][:2])
+            print(f"settings through the writer: {2000 / (time.perf_counter() - start):.0f} "
+                  "writes/s one at a time")  # fmt: skip
             done = 10_000
             while done < args.rows:
                 batch = min(5000, args.rows - done)

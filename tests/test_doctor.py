@@ -286,10 +286,11 @@ def test_no_sellers_and_an_untrained_model_are_warnings(env, tmp_path):
 
 
 def test_the_model_cache_check_counts_sellers_corrections(env, db):
-    save_correction(
-        db, seller_id=11, text="is it waterproof?", language="en", scenario="product_question",
-        dispute_risk=False,
-    )  # fmt: skip
+    with EvidenceLog(db) as log:
+        save_correction(
+            log, seller_id=11, text="is it waterproof?", language="en",
+            scenario="product_question", dispute_risk=False,
+        )  # fmt: skip
     code, checks = doctor()
     assert code == 0
     status, text = checks["model cache"]

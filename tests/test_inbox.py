@@ -1,5 +1,6 @@
 """Inbox core: working hours, peak mode, the auto-reply rule and what is kept across restarts."""
 
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -147,32 +148,32 @@ def test_one_auto_reply_per_buyer_per_cooldown_and_none_after_a_seller_answer():
 
 def test_modes_and_hours_are_kept_in_the_database(tmp_path, hours):
     db = tmp_path / "shop.db"
-    EvidenceLog(db).close()
-    assert load_peak(db) == PeakMode()
-    assert load_hours(db) is None
-    until = at("2026-11-12 00:00")
-    assert switch_peak(db, on=True, until=until).until == until
-    window = add_window(db, at("2026-11-10 20:00"), at("2026-11-12 02:00"), "4242")
-    save_hours(db, hours)
-    peak = load_peak(db)
-    assert peak.manual
-    assert peak.windows == (window,)
-    assert load_hours(db) == hours
-    off = switch_peak(db, on=False, at=at("2026-11-11 10:00"))
-    assert not off.active(at("2026-11-11 10:00"))
-    assert off.windows[0].ends_at == at("2026-11-11 10:00")
-    save_hours(db, None)
-    assert load_hours(db) is None
-    later = add_window(db, at("2026-12-12 00:00"), at("2026-12-13 00:00"), "4242")
-    assert cancel_windows(db, at("2026-11-11 11:00")) == [later]
+    with EvidenceLog(db) as log:
+        assert load_peak(db) == PeakMode()
+        assert load_hours(db) is None
+        until = at("2026-11-12 00:00")
+        assert switch_peak(log, on=True, until=until).until == until
+        window = add_window(log, at("2026-11-10 20:00"), at("2026-11-12 02:00"), "4242")
+        save_hours(log, hours)
+        peak = load_peak(db)
+        assert peak.manual
+        assert peak.windows == (window,)
+        assert load_hours(db) == hours
+        off = switch_peak(log, on=False, at=at("2026-11-11 10:00"))
+        assert not off.active(at("2026-11-11 10:00"))
+        assert off.windows[0].ends_at == at("2026-11-11 10:00")
+        save_hours(log, None)
+        assert load_hours(db) is None
+        later = add_window(log, at("2026-12-12 00:00"), at("2026-12-13 00:00"), "4242")
+        assert cancel_windows(log, at("2026-11-11 11:00")) == [later]
     assert load_peak(db).windows == (off.windows[0],)
 
 
 def test_business_connections_are_recorded_and_updated(tmp_path):
     db = tmp_path / "shop.db"
-    EvidenceLog(db).close()
-    save_connection(db, BusinessConnection("bc1", 4242, can_reply=True, is_enabled=True))
-    save_connection(db, BusinessConnection("bc1", 4242, can_reply=False, is_enabled=False))
+    with EvidenceLog(db) as log:
+        save_connection(log, BusinessConnection("bc1", 4242, can_reply=True, is_enabled=True))
+        save_connection(log, BusinessConnection("bc1", 4242, can_reply=False, is_enabled=False))
     assert load_connections(db) == {"bc1": BusinessConnection("bc1", 4242, False, False)}
 
 
@@ -232,8 +233,8 @@ def test_rows_logged_before_the_business_column_existed_still_verify(tmp_path):
     del old_row["business_connection_id"]
     assert chain_hash(old_row["prev_hash"], old_row) == old_row["hash"]
     assert verify(db).ok
-    with connection(db, writable=True) as write:
-        write.execute("UPDATE messages SET business_connection_id = 'forged' WHERE id = 1")
+    with sqlite3.connect(db) as forger:
+        forger.execute("UPDATE messages SET business_connection_id = 'forged' WHERE id = 1")
     assert not verify(db).ok
 
 

@@ -2,6 +2,7 @@
 seller command goes through `Inbox`, over a real SQLite file."""
 
 import asyncio
+import threading
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -9,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.inbox import state
 from bot.inbox.hours import HoursError, parse_closure, parse_hours
 from bot.inbox.service import BuyerMessage, Inbox
 from bot.inbox.state import BusinessConnection, load_hours, load_peak
@@ -217,6 +219,42 @@ def test_changes_made_at_once_are_all_kept(run):
         assert load_hours(inbox.db_path) == hours
 
     run(scenario)
+
+
+def test_mode_changes_are_written_by_the_log_while_buyers_write_to_it(run, monkeypatch):
+    """Seller commands and buyers' messages at once: every write of the inbox's state runs
+    on the evidence log's writer thread, so none meets a locked database."""
+    writers: set[str] = set()
+    set_state = state._set
+
+    def recording(db, key: str, value: str | None) -> None:
+        writers.add(threading.current_thread().name)
+        set_state(db, key, value)
+
+    monkeypatch.setattr(state, "_set", recording)
+    start = a_second() + timedelta(hours=1)
+
+    async def scenario(inbox: Inbox) -> None:
+        buyers = [
+            inbox.receive(message(chat, "where is my parcel??", 1), SHOP) for chat in range(20)
+        ]
+        await asyncio.gather(
+            *buyers,
+            inbox.peak_on(),
+            inbox.add_peak_window(start, start + timedelta(hours=2), "42"),
+            inbox.set_hours(f"mon-fri 09:00-18:00 {SHANGHAI}", configured_zone=None),
+            inbox.remember_connection(BusinessConnection("bc1", 42, True, True)),
+        )
+        assert load_peak(inbox.db_path).manual
+        assert [(w.starts_at, w.ends_at) for w in load_peak(inbox.db_path).windows] == [
+            (start, start + timedelta(hours=2))
+        ]
+        assert load_hours(inbox.db_path) == inbox.hours
+        with connection(inbox.db_path) as db:
+            assert db.execute("SELECT count(*) FROM messages").fetchone()[0] == 20
+
+    run(scenario)
+    assert writers == {"evidence-log-writer"}
 
 
 def test_modes_connections_and_cooldowns_survive_a_restart(run):

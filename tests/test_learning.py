@@ -13,10 +13,9 @@ def test_a_corrected_message_is_classified_as_corrected_after_learning(tmp_path,
     before = analyzer.analyse(text)
     corrected = "not_shipped" if before.scenario != "not_shipped" else "delivery_delay"
     db = tmp_path / "shop.db"
-    EvidenceLog(db).close()
-    save_correction(
-        db, seller_id=1, text=text, language=before.language, scenario=corrected, dispute_risk=False
-    )
+    with EvidenceLog(db) as log:
+        save_correction(log, seller_id=1, text=text, language=before.language, scenario=corrected,
+                        dispute_risk=False)  # fmt: skip
     result = CliRunner().invoke(main, ["learn", "--db", str(db)])
     assert result.exit_code == 0
     assert "learnt 1 corrections" in result.output
@@ -26,10 +25,10 @@ def test_a_corrected_message_is_classified_as_corrected_after_learning(tmp_path,
 
 def test_the_latest_correction_of_a_text_wins(tmp_path):
     db = tmp_path / "shop.db"
-    EvidenceLog(db).close()
-    for scenario in ("other", "stock_inquiry"):
-        save_correction(db, seller_id=1, text="co size L ko", language="vi", scenario=scenario,
-                        dispute_risk=False)  # fmt: skip
+    with EvidenceLog(db) as log:
+        for scenario in ("other", "stock_inquiry"):
+            save_correction(log, seller_id=1, text="co size L ko", language="vi",
+                            scenario=scenario, dispute_risk=False)  # fmt: skip
     assert [(e.text, e.scenario) for e in load_corrections(db)] == [
         ("co size L ko", "stock_inquiry")
     ]

@@ -146,11 +146,11 @@ def test_the_zone_is_chosen_in_one_order():
 def test_the_shops_zone_is_read_from_what_the_sellers_stored(tmp_path):
     db = tmp_path / "shop.db"
     assert store.shop_zone(db, SHANGHAI) == ShopZone(SHANGHAI, CONFIGURED)
-    EvidenceLog(db).close()
-    assert store.shop_zone(db, None) == ShopZone("UTC", DEFAULT)
-    store.save_hours(db, WorkingHours("Asia/Seoul"))
-    assert store.shop_zone(db, SHANGHAI) == ShopZone("Asia/Seoul", HOURS)
-    save_shop_setting(db, "timezone", NEW_YORK)
+    with EvidenceLog(db) as log:
+        assert store.shop_zone(db, None) == ShopZone("UTC", DEFAULT)
+        store.save_hours(log, WorkingHours("Asia/Seoul"))
+        assert store.shop_zone(db, SHANGHAI) == ShopZone("Asia/Seoul", HOURS)
+        save_shop_setting(log, "timezone", NEW_YORK)
     assert store.shop_zone(db, SHANGHAI) == ShopZone(NEW_YORK, CHOSEN)
 
 
@@ -198,7 +198,8 @@ def test_cli_export_prefers_the_zone_chosen_in_the_bot_and_then_the_option(
     logged, tmp_path, monkeypatch
 ):
     monkeypatch.setenv("REPLYBOT_TIMEZONE", SHANGHAI)
-    save_shop_setting(logged, "timezone", NEW_YORK)
+    with EvidenceLog(logged) as log:
+        save_shop_setting(log, "timezone", NEW_YORK)
     result, target = export_html(logged, tmp_path)
     assert result.exit_code == 0, result.output
     local = logged_at(logged, NEW_YORK).isoformat(timespec="seconds")

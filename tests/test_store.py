@@ -263,6 +263,97 @@ def test_cases_open_once_and_resolve_in_the_chain(db_path):
     assert verify(db_path).rows == 3
 
 
+def test_a_write_function_runs_on_the_writer_thread_in_order_with_appends(db_path):
+    def insert(db: Database) -> str:
+        db.table("seller_settings").insert({"seller_id": "7", "key": "k", "value": "v"})
+        count = db.execute("SELECT count(*) FROM messages").fetchone()[0]
+        return f"{threading.current_thread().name} after {count} rows"
+
+    with EvidenceLog(db_path) as log:
+        log.append(entry(1))
+        assert log.write(insert) == "evidence-log-writer after 1 rows"
+        assert asyncio.run(log.write_async(lambda db: threading.current_thread().name)) == (
+            "evidence-log-writer"
+        )
+    assert get_setting(db_path, 7, "k") == "v"
+
+
+def test_a_failing_write_function_is_rolled_back_and_the_writer_carries_on(db_path):
+    def half_done(db: Database) -> None:
+        db.table("seller_settings").insert({"seller_id": "7", "key": "k", "value": "v"})
+        raise ValueError("changed its mind")
+
+    with EvidenceLog(db_path) as log:
+        with pytest.raises(ValueError, match="changed its mind"):
+            log.write(half_done)
+        with pytest.raises(StoreError, match="no such table"):
+            log.write(lambda db: db.execute("INSERT INTO nowhere VALUES (1)"))
+        with pytest.raises(StoreError, match="cannot queue another write"):
+            log.write(lambda db: log.write(lambda inner: None))
+        assert log.append(entry(1)).id == 1
+        set_setting(log, 8, "language", "vi")
+    assert get_setting(db_path, 7, "k") is None
+    assert get_setting(db_path, 8, "language") == "vi"
+    assert verify(db_path).rows == 1
+
+
+def test_a_closed_log_refuses_writes_instead_of_waiting(db_path):
+    log = EvidenceLog(db_path)
+    log.close()
+    with pytest.raises(StoreError, match="is closed"):
+        log.write(lambda db: None)
+    with pytest.raises(StoreError, match="is closed"):
+        log.append(entry(1))
+    with pytest.raises(StoreError, match="is closed"):
+        set_setting(log, 7, "language", "vi")
+
+
+def test_a_resolution_is_written_with_its_case_or_not_at_all(db_path, monkeypatch):
+    def fail(*args: object) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    with EvidenceLog(db_path) as log:
+        log.append(entry(1, order_id="8123456789012345", scenario="price_drop"))
+        monkeypatch.setattr("bot.store.cases.close_case", fail)
+        with pytest.raises(StoreError, match="disk is full or failing"):
+            resolve_case(log, "8123456789012345", "refund")
+        monkeypatch.undo()
+        with connection(db_path) as db:
+            assert find_case(db, "8123456789012345").status == "open"
+            assert db.execute("SELECT count(*) FROM messages").fetchone()[0] == 1
+        assert verify(db_path).ok
+        logged = resolve_case(log, "8123456789012345", "refund")
+    assert logged.id == 2
+    with connection(db_path) as db:
+        assert find_case(db, "8123456789012345").resolved_at == logged.ts
+    assert (verify(db_path).ok, verify(db_path).rows) == (True, 2)
+
+
+def test_writes_from_many_threads_interleave_with_appends(db_path):
+    errors: list[BaseException] = []
+
+    def worker(seller: int) -> None:
+        try:
+            for n in range(50):
+                log.append(entry(seller * 100 + n, source_id=f"{seller}:{n}"))
+                set_setting(log, seller, "count", str(n))
+                if seller == 0 and n % 10 == 0:
+                    log.append(entry(n, order_id=f"9{n}"))
+                    resolve_case(log, f"9{n}", "refund")
+        except BaseException as error:
+            errors.append(error)
+
+    with EvidenceLog(db_path) as log:
+        threads = [threading.Thread(target=worker, args=(seller,)) for seller in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert errors == []
+    assert [get_setting(db_path, seller, "count") for seller in range(6)] == ["49"] * 6
+    assert (verify(db_path).ok, verify(db_path).rows) == (True, 6 * 50 + 5 * 2)
+
+
 def test_csv_export_opens_in_excel_with_every_script(filled):
     with EvidenceLog(filled) as log:
         log.append(Entry("in", "console", 'Hàng bị vỡ, "giao" lại\n환불, 退款', order_id="x1"))
@@ -373,13 +464,13 @@ def test_new_messages_become_searchable_while_the_log_is_open(db_path):
 
 
 def test_a_setting_saved_again_replaces_the_old_value(db_path):
-    EvidenceLog(db_path).close()
-    set_setting(db_path, 7, "language", "vi")
-    set_setting(db_path, 7, "language", "ko")
-    assert get_setting(db_path, 7, "language") == "ko"
-    assert get_setting(db_path, 8, "language") is None
-    save_shop_setting(db_path, "shop_name", "Lotus")
-    assert save_shop_setting(db_path, "shop_name", "Lotus Home").shop_name == "Lotus Home"
+    with EvidenceLog(db_path) as log:
+        set_setting(log, 7, "language", "vi")
+        set_setting(log, 7, "language", "ko")
+        assert get_setting(db_path, 7, "language") == "ko"
+        assert get_setting(db_path, 8, "language") is None
+        save_shop_setting(log, "shop_name", "Lotus")
+        assert save_shop_setting(log, "shop_name", "Lotus Home").shop_name == "Lotus Home"
     with connection(db_path) as db:
         assert db.table("seller_settings").count == 2
 

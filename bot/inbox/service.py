@@ -145,7 +145,7 @@ class Inbox:
 
     async def remember_connection(self, connection: BusinessConnection) -> None:
         """A business account connected, changed its rights or disconnected."""
-        await asyncio.to_thread(state.save_connection, self.db_path, connection)
+        await asyncio.to_thread(state.save_connection, self._log, connection)
         self._connections[connection.connection_id] = connection
 
     async def peak_on(self, until: datetime | None = None, at: datetime | None = None) -> PeakMode:
@@ -155,7 +155,7 @@ class Inbox:
             raise HoursError("that time has already passed")
         async with self._settings_lock:
             self._peak = await asyncio.to_thread(
-                state.switch_peak, self.db_path, on=True, until=until, at=at
+                state.switch_peak, self._log, on=True, until=until, at=at
             )
             return self._peak
 
@@ -164,7 +164,7 @@ class Inbox:
         at = at or datetime.now(UTC)
         async with self._settings_lock:
             ended = [window for window in self._peak.windows if window.covers(at)]
-            self._peak = await asyncio.to_thread(state.switch_peak, self.db_path, on=False, at=at)
+            self._peak = await asyncio.to_thread(state.switch_peak, self._log, on=False, at=at)
             return ended
 
     async def add_peak_window(
@@ -174,7 +174,7 @@ class Inbox:
             raise HoursError("that window has already ended")
         async with self._settings_lock:
             window = await asyncio.to_thread(
-                state.add_window, self.db_path, starts_at, ends_at, created_by
+                state.add_window, self._log, starts_at, ends_at, created_by
             )
             self._peak = replace(self._peak, windows=(*self._peak.windows, window))
             return window
@@ -183,7 +183,7 @@ class Inbox:
         """The scheduled windows that have not started are dropped; returns them."""
         at = at or datetime.now(UTC)
         async with self._settings_lock:
-            cancelled = await asyncio.to_thread(state.cancel_windows, self.db_path, at)
+            cancelled = await asyncio.to_thread(state.cancel_windows, self._log, at)
             self._peak = await asyncio.to_thread(state.load_peak, self.db_path)
             return cancelled
 
@@ -230,7 +230,7 @@ class Inbox:
             )
 
     async def _save_hours(self, hours: WorkingHours | None) -> WorkingHours | None:
-        await asyncio.to_thread(state.save_hours, self.db_path, hours)
+        await asyncio.to_thread(state.save_hours, self._log, hours)
         self._hours = hours
         return hours
 

@@ -9,11 +9,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from sqlite_utils import Database
+
 from bot.inbox.autoreply import BuyerKey
 from bot.inbox.hours import WorkingHours
 from bot.inbox.peak import PeakMode, PeakWindow
 from bot.inbox.zone import ShopZone, choose_zone
-from bot.store.log import connection, utc_now
+from bot.store.log import EvidenceLog, connection, utc_now
 from bot.store.shop import SHOP
 
 _PEAK_MANUAL = "peak_manual"
@@ -26,16 +28,15 @@ def utc_text(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def _set(path: Path, key: str, value: str | None) -> None:
-    with connection(path, writable=True) as db:
-        if value is None:
-            db.execute("DELETE FROM seller_settings WHERE seller_id = ? AND key = ?", [SHOP, key])
-            return
-        db.execute(
-            "INSERT INTO seller_settings (seller_id, key, value) VALUES (?, ?, ?) "
-            "ON CONFLICT(seller_id, key) DO UPDATE SET value = excluded.value",
-            [SHOP, key, value],
-        )
+def _set(db: Database, key: str, value: str | None) -> None:
+    if value is None:
+        db.execute("DELETE FROM seller_settings WHERE seller_id = ? AND key = ?", [SHOP, key])
+        return
+    db.execute(
+        "INSERT INTO seller_settings (seller_id, key, value) VALUES (?, ?, ?) "
+        "ON CONFLICT(seller_id, key) DO UPDATE SET value = excluded.value",
+        [SHOP, key, value],
+    )
 
 
 def _settings(path: Path) -> dict[str, str]:
@@ -65,35 +66,45 @@ def load_peak(path: Path) -> PeakMode:
 
 
 def switch_peak(
-    path: Path, *, on: bool, until: datetime | None = None, at: datetime | None = None
+    log: EvidenceLog, *, on: bool, until: datetime | None = None, at: datetime | None = None
 ) -> PeakMode:
     """Peak mode on (optionally until a time) or off; off also ends a window under way."""
-    _set(path, _PEAK_MANUAL, "1" if on else "0")
-    _set(path, _PEAK_UNTIL, utc_text(until) if on and until else None)
-    if not on:
-        now = utc_text(at or datetime.now(UTC))
-        with connection(path, writable=True) as db:
+    now = utc_text(at or datetime.now(UTC))
+
+    def switch(db: Database) -> None:
+        _set(db, _PEAK_MANUAL, "1" if on else "0")
+        _set(db, _PEAK_UNTIL, utc_text(until) if on and until else None)
+        if not on:
             db.execute(
                 "UPDATE peak_windows SET ends_at = ? WHERE starts_at <= ? AND ends_at > ?",
                 [now, now, now],
             )
-    return load_peak(path)
+
+    log.write(switch)
+    return load_peak(log.path)
 
 
-def add_window(path: Path, starts_at: datetime, ends_at: datetime, created_by: str) -> PeakWindow:
-    with connection(path, writable=True) as db:
+def add_window(
+    log: EvidenceLog, starts_at: datetime, ends_at: datetime, created_by: str
+) -> PeakWindow:
+    def add(db: Database) -> PeakWindow:
         cursor = db.execute(
             "INSERT INTO peak_windows (starts_at, ends_at, created_by) VALUES (?, ?, ?)",
             [utc_text(starts_at), utc_text(ends_at), created_by],
         )
         return PeakWindow(int(cursor.lastrowid or 0), starts_at, ends_at)
 
+    return log.write(add)
 
-def cancel_windows(path: Path, at: datetime) -> list[PeakWindow]:
+
+def cancel_windows(log: EvidenceLog, at: datetime) -> list[PeakWindow]:
     """Scheduled windows that have not started yet are removed; returns them."""
-    upcoming = [w for w in load_peak(path).windows if w.starts_at > at]
-    with connection(path, writable=True) as db:
+    upcoming = [w for w in load_peak(log.path).windows if w.starts_at > at]
+
+    def cancel(db: Database) -> None:
         db.execute("DELETE FROM peak_windows WHERE starts_at > ?", [utc_text(at)])
+
+    log.write(cancel)
     return upcoming
 
 
@@ -102,8 +113,9 @@ def load_hours(path: Path) -> WorkingHours | None:
     return WorkingHours.from_json(json.loads(saved)) if saved else None
 
 
-def save_hours(path: Path, hours: WorkingHours | None) -> None:
-    _set(path, _HOURS, json.dumps(hours.to_json()) if hours else None)
+def save_hours(log: EvidenceLog, hours: WorkingHours | None) -> None:
+    saved = json.dumps(hours.to_json()) if hours else None
+    log.write(lambda db: _set(db, _HOURS, saved))
 
 
 def shop_zone(path: Path, configured: str | None) -> ShopZone:
@@ -124,22 +136,26 @@ class BusinessConnection:
     is_enabled: bool
 
 
-def save_connection(path: Path, connection_info: BusinessConnection) -> None:
-    with connection(path, writable=True) as db:
+def save_connection(log: EvidenceLog, connection_info: BusinessConnection) -> None:
+    values = [
+        connection_info.connection_id,
+        str(connection_info.owner_user_id),
+        int(connection_info.can_reply),
+        int(connection_info.is_enabled),
+        utc_now(),
+    ]
+
+    def save(db: Database) -> None:
         db.execute(
             "INSERT INTO business_connections "
             "(connection_id, owner_user_id, can_reply, is_enabled, updated_at) "
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT(connection_id) DO UPDATE SET "
             "owner_user_id = excluded.owner_user_id, can_reply = excluded.can_reply, "
             "is_enabled = excluded.is_enabled, updated_at = excluded.updated_at",
-            [
-                connection_info.connection_id,
-                str(connection_info.owner_user_id),
-                int(connection_info.can_reply),
-                int(connection_info.is_enabled),
-                utc_now(),
-            ],
+            values,
         )
+
+    log.write(save)
 
 
 def load_connections(path: Path) -> dict[str, BusinessConnection]:

@@ -9,7 +9,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from bot.analysis import Amount
-from bot.store.log import Entry, EvidenceLog, Logged, StoreError, connection
+from bot.store.log import Entry, EvidenceLog, Logged, StoreError, append_rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,34 +36,47 @@ def order_messages(db: Database, order_id: str) -> list[dict[str, Any]]:
 def resolve_case(
     log: EvidenceLog, order_id: str, resolution: str, amount: Amount | None = None
 ) -> Logged:
-    """Close an order's case and record the resolution in the chain."""
-    with connection(log.path, writable=True) as db:
+    """Close an order's case and record the resolution in the chain, in one transaction:
+    both are written or neither."""
+
+    def resolve(db: Database) -> Logged:
         case = find_case(db, order_id)
         if case is None:
             raise StoreError(f"no case for order {order_id}: no message about it was logged")
         money = f" {format(amount.value, 'f')} {amount.currency or ''}".rstrip() if amount else ""
-        logged = log.append(
-            Entry(
-                direction="out",
-                channel="console",
-                kind="case",
-                order_id=order_id,
-                scenario=case.scenario,
-                resolution=resolution,
-                text=f"Case resolved: {resolution}{money}",
-            )
+        [logged] = append_rows(
+            db,
+            [
+                Entry(
+                    direction="out",
+                    channel="console",
+                    kind="case",
+                    order_id=order_id,
+                    scenario=case.scenario,
+                    resolution=resolution,
+                    text=f"Case resolved: {resolution}{money}",
+                )
+            ],
         )
-        db.table("cases").update(
-            order_id,
-            {
-                "status": "resolved",
-                "resolution": resolution,
-                "amount": format(amount.value, "f") if amount else None,
-                "currency": amount.currency if amount else None,
-                "resolved_at": logged.ts,
-            },
-        )
-    return logged
+        close_case(db, order_id, resolution, amount, logged.ts)
+        return logged
+
+    return log.write(resolve)
+
+
+def close_case(
+    db: Database, order_id: str, resolution: str, amount: Amount | None, at: str
+) -> None:
+    db.table("cases").update(
+        order_id,
+        {
+            "status": "resolved",
+            "resolution": resolution,
+            "amount": format(amount.value, "f") if amount else None,
+            "currency": amount.currency if amount else None,
+            "resolved_at": at,
+        },
+    )
 
 
 def case_report(db: Database, order_id: str) -> str | None:

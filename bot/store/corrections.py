@@ -4,24 +4,34 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlite_utils import Database
+
 from bot.nlp.dataset import Example
-from bot.store.log import connection, utc_now
+from bot.store.log import EvidenceLog, connection, utc_now
 
 
 def save_correction(
-    path: Path, *, seller_id: int, text: str, language: str, scenario: str, dispute_risk: bool
+    log: EvidenceLog,
+    *,
+    seller_id: int,
+    text: str,
+    language: str,
+    scenario: str,
+    dispute_risk: bool,
 ) -> None:
-    with connection(path, writable=True) as db:
-        db.table("corrections").insert(
-            {
-                "ts": utc_now(),
-                "seller_id": str(seller_id),
-                "text": text,
-                "language": language,
-                "scenario": scenario,
-                "dispute_risk": int(dispute_risk),
-            }
-        )
+    row = {
+        "ts": utc_now(),
+        "seller_id": str(seller_id),
+        "text": text,
+        "language": language,
+        "scenario": scenario,
+        "dispute_risk": int(dispute_risk),
+    }
+
+    def insert(db: Database) -> None:
+        db.table("corrections").insert(row)
+
+    log.write(insert)
 
 
 def load_corrections(path: Path) -> list[Example]:

@@ -1,10 +1,14 @@
-"""Appending to the evidence log: one writer thread owns the connection.
+"""Writing to the evidence log: one writer thread owns the connection.
 
 Any thread or asyncio task may append; appends are queued, and the writer thread commits
 whatever has queued up in one `BEGIN IMMEDIATE` transaction, computing each row's hash
 from the chain head it reads inside that transaction. So appends from many threads,
 tasks and even processes keep one unbroken chain, the event loop never waits on SQLite,
 and an append returns only after its row is committed (WAL survives a killed process).
+
+Every other write to the file (settings, cases, corrections, the inbox's state) is a
+function handed to `EvidenceLog.write`, run on the same thread in its own `BEGIN
+IMMEDIATE` transaction, in queue order with the appends (Datasette's `execute_write_fn`).
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from sqlite_utils import Database
 
@@ -199,19 +203,16 @@ def connect(path: Path) -> Database:
 
 
 @contextmanager
-def connection(path: Path, *, writable: bool = False) -> Iterator[Database]:
-    """A connection for the calling thread: read-only unless asked, so that a copy of the
-    log on read-only media can still be verified and exported."""
+def connection(path: Path) -> Iterator[Database]:
+    """A read-only connection for the calling thread, so that a copy of the log on
+    read-only media can still be verified and exported. Writes go through `EvidenceLog`."""
     if not path.exists():
         raise StoreError(f"no evidence log at {path}")
-    if writable:
-        db = connect(path)
-    else:
-        try:
-            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
-        except sqlite3.Error as error:
-            raise _explain(error, path) from error
-        db = Database(conn)
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+    except sqlite3.Error as error:
+        raise _explain(error, path) from error
+    db = Database(conn)
     try:
         yield db
     except sqlite3.Error as error:
@@ -240,38 +241,46 @@ def _open_case(db: Database, order_id: str, scenario: str | None, at: str) -> No
     )
 
 
+def append_rows(db: Database, entries: Sequence[Entry]) -> list[Logged]:
+    """Append entries to the chain inside the caller's write transaction: for a write
+    function (`EvidenceLog.write`) that logs a row together with other changes."""
+    if not db.conn.in_transaction:
+        raise StoreError("append_rows needs an open write transaction (EvidenceLog.write)")
+    head = db.execute(
+        "SELECT last_id, last_hash, count FROM chain_head WHERE name = ?", [CHAIN_NAME]
+    ).fetchone()
+    last_id, last_hash, count = head if head else (0, GENESIS, 0)
+    results = []
+    for entry in entries:
+        if entry.source_id is not None:
+            existing = db.execute(
+                "SELECT id, ts, hash FROM messages WHERE source_id = ?", [entry.source_id]
+            ).fetchone()
+            if existing:
+                results.append(Logged(*existing, duplicate=True))
+                continue
+        row = _row(entry, last_id + 1)
+        row["prev_hash"] = last_hash
+        row["hash"] = chain_hash(last_hash, row)
+        columns = ", ".join(row)
+        marks = ", ".join("?" for _ in row)
+        db.execute(f"INSERT INTO messages ({columns}) VALUES ({marks})", list(row.values()))
+        if entry.order_id and entry.direction == "in" and entry.kind == "message":
+            _open_case(db, entry.order_id, entry.scenario, row["ts"])
+        last_id, last_hash, count = row["id"], row["hash"], count + 1
+        results.append(Logged(row["id"], row["ts"], row["hash"], duplicate=False))
+    db.execute(
+        "INSERT INTO chain_head (name, last_id, last_hash, count) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT(name) DO UPDATE SET last_id = excluded.last_id, "
+        "last_hash = excluded.last_hash, count = excluded.count",
+        [CHAIN_NAME, last_id, last_hash, count],
+    )
+    return results
+
+
 def _write(db: Database, entries: Sequence[Entry]) -> list[Logged]:
     with write_transaction(db):
-        head = db.execute(
-            "SELECT last_id, last_hash, count FROM chain_head WHERE name = ?", [CHAIN_NAME]
-        ).fetchone()
-        last_id, last_hash, count = head if head else (0, GENESIS, 0)
-        results = []
-        for entry in entries:
-            if entry.source_id is not None:
-                existing = db.execute(
-                    "SELECT id, ts, hash FROM messages WHERE source_id = ?", [entry.source_id]
-                ).fetchone()
-                if existing:
-                    results.append(Logged(*existing, duplicate=True))
-                    continue
-            row = _row(entry, last_id + 1)
-            row["prev_hash"] = last_hash
-            row["hash"] = chain_hash(last_hash, row)
-            columns = ", ".join(row)
-            marks = ", ".join("?" for _ in row)
-            db.execute(f"INSERT INTO messages ({columns}) VALUES ({marks})", list(row.values()))
-            if entry.order_id and entry.direction == "in" and entry.kind == "message":
-                _open_case(db, entry.order_id, entry.scenario, row["ts"])
-            last_id, last_hash, count = row["id"], row["hash"], count + 1
-            results.append(Logged(row["id"], row["ts"], row["hash"], duplicate=False))
-        db.execute(
-            "INSERT INTO chain_head (name, last_id, last_hash, count) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT(name) DO UPDATE SET last_id = excluded.last_id, "
-            "last_hash = excluded.last_hash, count = excluded.count",
-            [CHAIN_NAME, last_id, last_hash, count],
-        )
-    return results
+        return append_rows(db, entries)
 
 
 def _index_for_search(db: Database) -> None:
@@ -298,14 +307,26 @@ def _index_for_search(db: Database) -> None:
 _Job = tuple[Sequence[Entry], Future[list[Logged]]]
 _INDEX_EVERY = 256
 _INDEX_AFTER_IDLE = 0.5
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class _Call:
+    """A write function queued for the writer thread, and where its result goes."""
+
+    fn: Callable[[Database], Any]
+    future: Future[Any]
 
 
 class EvidenceLog:
-    """Append-only, hash-chained message log in one SQLite file."""
+    """Append-only, hash-chained message log in one SQLite file, and the one writer of
+    everything else kept in that file."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._jobs: queue.SimpleQueue[_Job | _Call | None] = queue.SimpleQueue()
+        self._closed = False
+        self._closing = threading.Lock()
         ready: Future[None] = Future()
         self._thread = threading.Thread(
             target=self._run, args=(ready,), name="evidence-log-writer", daemon=True
@@ -321,15 +342,24 @@ class EvidenceLog:
             return
         ready.set_result(None)
         unindexed = 1
+        waiting: _Call | None = None
         try:
             while True:
-                try:
-                    job = self._jobs.get(timeout=_INDEX_AFTER_IDLE if unindexed else None)
-                except queue.Empty:
-                    unindexed = self._index(db, unindexed)
-                    continue
+                job: _Job | _Call | None
+                if waiting is not None:
+                    job, waiting = waiting, None
+                else:
+                    try:
+                        job = self._jobs.get(timeout=_INDEX_AFTER_IDLE if unindexed else None)
+                    except queue.Empty:
+                        unindexed = self._index(db, unindexed)
+                        continue
                 if job is None:
                     break
+                if isinstance(job, _Call):
+                    self._call(db, job)
+                    unindexed += 1  # it may have appended rows (a resolution does)
+                    continue
                 batch = [job]
                 while len(batch) < _BATCH:
                     try:
@@ -339,6 +369,9 @@ class EvidenceLog:
                     if more is None:
                         self._jobs.put(None)
                         break
+                    if isinstance(more, _Call):
+                        waiting = more
+                        break
                     batch.append(more)
                 unindexed += self._commit(db, batch)
                 if unindexed >= _INDEX_EVERY:
@@ -346,6 +379,29 @@ class EvidenceLog:
             self._index(db, unindexed)
         finally:
             db.close()
+
+    def _put(self, job: _Job | _Call) -> None:
+        """Queue a job; once the log is closed, an error instead of a wait for ever (no job
+        can slip in behind the writer's stop)."""
+        with self._closing:
+            if self._closed:
+                raise StoreError(f"the evidence log {self.path} is closed")
+            self._jobs.put(job)
+
+    def _call(self, db: Database, call: _Call) -> None:
+        """Run a write function in its own transaction; a failure rolls it back and goes
+        to its caller, and the writer carries on."""
+        try:
+            with write_transaction(db):
+                result = call.fn(db)
+        except sqlite3.Error as error:
+            failure = _explain(error, self.path)
+            failure.__cause__ = error
+            call.future.set_exception(failure)
+        except Exception as error:
+            call.future.set_exception(error)
+        else:
+            call.future.set_result(result)
 
     def _index(self, db: Database, unindexed: int) -> int:
         """Index for search; returns how many rows are still unindexed (0 unless it failed)."""
@@ -381,7 +437,7 @@ class EvidenceLog:
     def append_many(self, entries: Sequence[Entry]) -> list[Logged]:
         """Log entries in order; returns once they are committed."""
         future: Future[list[Logged]] = Future()
-        self._jobs.put((list(entries), future))
+        self._put((list(entries), future))
         return future.result()
 
     def append(self, entry: Entry) -> Logged:
@@ -390,16 +446,36 @@ class EvidenceLog:
     async def append_many_async(self, entries: Sequence[Entry]) -> list[Logged]:
         """`append_many` without blocking the event loop."""
         future: Future[list[Logged]] = Future()
-        self._jobs.put((list(entries), future))
+        self._put((list(entries), future))
         return await asyncio.wrap_future(future)
 
     async def append_async(self, entry: Entry) -> Logged:
         return (await self.append_many_async([entry]))[0]
 
+    def _queue_call(self, fn: Callable[[Database], T]) -> Future[T]:
+        if threading.current_thread() is self._thread:
+            raise StoreError("a write function cannot queue another write: it would wait forever")
+        future: Future[T] = Future()
+        self._put(_Call(fn, future))
+        return future
+
+    def write(self, fn: Callable[[Database], T]) -> T:
+        """Run `fn` on the writer thread inside one `BEGIN IMMEDIATE` transaction, after
+        everything queued before it; returns its result once committed. If it raises, the
+        transaction is rolled back and the error raised here (SQLite's as `StoreError`)."""
+        return self._queue_call(fn).result()
+
+    async def write_async(self, fn: Callable[[Database], T]) -> T:
+        """`write` without blocking the event loop."""
+        return await asyncio.wrap_future(self._queue_call(fn))
+
     def close(self) -> None:
-        if self._thread.is_alive():
-            self._jobs.put(None)
-            self._thread.join()
+        with self._closing:
+            stop = not self._closed and self._thread.is_alive()
+            self._closed = True
+            if stop:
+                self._jobs.put(None)
+        self._thread.join()
 
     def __enter__(self) -> EvidenceLog:
         return self

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.store.log import connection
+from sqlite_utils import Database
+
+from bot.store.log import EvidenceLog, connection
 
 
 def get_setting(path: Path, seller_id: int, key: str) -> str | None:
@@ -21,8 +23,10 @@ def get_setting(path: Path, seller_id: int, key: str) -> str | None:
     return row["value"] if row else None
 
 
-def set_setting(path: Path, seller_id: int, key: str, value: str) -> None:
-    with connection(path, writable=True) as db:
-        db.table("seller_settings").insert(
-            {"seller_id": str(seller_id), "key": key, "value": value}, replace=True
-        )
+def set_setting(log: EvidenceLog, seller_id: int, key: str, value: str) -> None:
+    row = {"seller_id": str(seller_id), "key": key, "value": value}
+
+    def insert(db: Database) -> None:
+        db.table("seller_settings").insert(row, replace=True)
+
+    log.write(insert)

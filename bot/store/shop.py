@@ -6,8 +6,10 @@ import dataclasses
 from pathlib import Path
 from typing import Protocol
 
+from sqlite_utils import Database
+
 from bot.replies.facts import FactError, Facts, ShopSettings, apply_assignments
-from bot.store.log import connection
+from bot.store.log import EvidenceLog, connection
 
 SHOP = "shop"
 EDITABLE = tuple(
@@ -32,17 +34,19 @@ def load_shop_settings(path: Path) -> ShopSettings:
     return settings
 
 
-def save_shop_setting(path: Path, key: str, value: str) -> ShopSettings:
+def save_shop_setting(log: EvidenceLog, key: str, value: str) -> ShopSettings:
     """Validate and store one setting; returns the settings now in force."""
     if key not in EDITABLE:
         raise FactError(f"unknown setting {key!r} (choose: {', '.join(EDITABLE)})")
-    current = load_shop_settings(path)
+    current = load_shop_settings(log.path)
     apply_assignments(Facts(), current, [f"{key}={value}"])
-    with connection(path, writable=True) as db:
-        db.table("seller_settings").insert(
-            {"seller_id": SHOP, "key": key, "value": value}, replace=True
-        )
-    return load_shop_settings(path)
+    row = {"seller_id": SHOP, "key": key, "value": value}
+
+    def insert(db: Database) -> None:
+        db.table("seller_settings").insert(row, replace=True)
+
+    log.write(insert)
+    return load_shop_settings(log.path)
 
 
 class ZoneInForce(Protocol):

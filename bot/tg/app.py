@@ -184,10 +184,9 @@ async def _pressed(
             changed = replace(state, logged=True)
         case ChooseScenario(scenario) if scenario != state.scenario:
             changed = state.switched(press)
-            settings: BotSettings = context.bot_data.settings
             await asyncio.to_thread(
                 save_correction,
-                settings.db_path,
+                context.bot_data.log,
                 seller_id=update.effective_user.id,
                 text=state.analysis.text,
                 language=state.analysis.language,

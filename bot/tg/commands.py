@@ -43,9 +43,8 @@ async def lang(update: Update, context: ReplyContext) -> None:
             update, f"Your language is {current}. Change it with /lang {'|'.join(LANGUAGES)}."
         )
         return
-    settings: BotSettings = context.bot_data.settings
     await asyncio.to_thread(
-        set_setting, settings.db_path, update.effective_user.id, "language", args[0]
+        set_setting, context.bot_data.log, update.effective_user.id, "language", args[0]
     )
     context.bot_data.seller_languages[update.effective_user.id] = args[0]
     await reply(update, f"Your language is now {args[0]}.")
@@ -183,7 +182,6 @@ async def verify_command(update: Update, context: ReplyContext) -> None:
 @sellers_only
 async def settings_command(update: Update, context: ReplyContext) -> None:
     args = context.args or []
-    bot_settings: BotSettings = context.bot_data.settings
     if not args:
         shown = describe(context.bot_data.shop, await context.shop_zone())
         await reply(update, escape(shown) + "\n\nChange one with /settings NAME VALUE")
@@ -193,7 +191,7 @@ async def settings_command(update: Update, context: ReplyContext) -> None:
         return
     try:
         shop = await asyncio.to_thread(
-            save_shop_setting, bot_settings.db_path, args[0], " ".join(args[1:])
+            save_shop_setting, context.bot_data.log, args[0], " ".join(args[1:])
         )
     except FactError as error:
         await reply(update, escape(str(error)))
