@@ -7,9 +7,11 @@ the evidence log, and render what those return.
 from __future__ import annotations
 
 import asyncio
+import functools
 import gc
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 from telegram import BotCommand, BotCommandScopeChat, Update
@@ -40,12 +42,16 @@ from bot.text_input import readable_text
 from bot.tg import commands, inbox, modes
 from bot.tg.buttons import (
     CardPress,
+    ChooseLanguage,
+    ChooseResolution,
     ChooseScenario,
     LogAsSent,
     Notice,
+    OpenQueued,
     SendReply,
     notice,
     parse_press,
+    pressed,
 )
 from bot.tg.card import CardState, card_text, draft_for, send_card, update_card
 from bot.tg.context import (
@@ -134,70 +140,99 @@ async def buyer_text(update: Update, context: ReplyContext) -> None:
     await send_card(context.bot, message.chat_id, state, text, context.chat_data)
 
 
-async def button(update: Update, context: ReplyContext) -> None:
-    """A card's button. Every press is answered; one that cannot act gets a short notice."""
-    query = update.callback_query
-    if not context.is_seller:
-        await query.answer(NOT_A_SELLER, show_alert=True)
-        return
-    language = await context.seller_language()
-    press = parse_press(query.data)
-    if query.message is None or context.chat_data is None:
-        await query.answer(notice("expired", language))
-        return
-    async with context.chat_data.card_lock:
-        state = context.chat_data.cards.get(query.message.message_id)
-        if state is None:
-            refusal: Notice | None = "expired"
-        elif isinstance(press, CardPress):
-            refusal = state.refusal(press)
-        else:
-            refusal = "outdated"
-        if refusal is not None:
-            await query.answer(notice(refusal, language))
+CardAction = Callable[[CardPress, CardState, Update, ReplyContext], Awaitable[None]]
+
+
+def card_button(act: CardAction) -> Callable[[Update, ReplyContext], Awaitable[None]]:
+    """A handler for a card's button. Every press is answered: one that cannot act (not a
+    seller, a card no longer held, a button the card does not carry now) gets a short
+    notice; the others `act` while holding the chat's card lock, so two taps never read
+    the same state."""
+
+    @functools.wraps(act)
+    async def pressed(update: Update, context: ReplyContext) -> None:
+        query = update.callback_query
+        if not context.is_seller:
+            await query.answer(NOT_A_SELLER, show_alert=True)
             return
-        await _pressed(press, state, update, context)
+        language = await context.seller_language()
+        press = parse_press(query.data)
+        if query.message is None or context.chat_data is None:
+            await query.answer(notice("expired", language))
+            return
+        async with context.chat_data.card_lock:
+            state = context.chat_data.cards.get(query.message.message_id)
+            if state is None:
+                refusal: Notice | None = "expired"
+            elif isinstance(press, CardPress):
+                refusal = state.refusal(press)
+            else:
+                refusal = "outdated"
+            if refusal is not None:
+                await query.answer(notice(refusal, language))
+                return
+            await act(press, state, update, context)
+
+    return pressed
 
 
-async def _pressed(
+@card_button
+async def send_reply(
     press: CardPress, state: CardState, update: Update, context: ReplyContext
 ) -> None:
+    """Send on an inbox card: the draft goes to the buyer once, and the card says so."""
     query = update.callback_query
-    shop, renderer = context.bot_data.shop, context.bot_data.renderer
-    match press:
-        case SendReply():
-            outcome = await inbox.send_to_buyer(state, context)
-            await query.answer(outcome.notice, show_alert=outcome.alert)
-            if outcome.explanation:
-                await context.bot.send_message(update.effective_chat.id, outcome.explanation)
-            if outcome.state != state:
-                text = card_text(outcome.state, draft_for(outcome.state, shop, renderer))
-                await update_card(
-                    context.bot, query.message, outcome.state, text, context.chat_data
-                )
-            return
-        case LogAsSent():
-            chat_id = str(update.effective_chat.id)
-            await _log_as_sent(
-                context.bot_data.log, state, draft_for(state, shop, renderer), chat_id
-            )
-            changed = replace(state, logged=True)
-        case ChooseScenario(scenario) if scenario != state.scenario:
-            changed = state.switched(press)
-            await asyncio.to_thread(
-                save_correction,
-                context.bot_data.log,
-                seller_id=update.effective_user.id,
-                text=state.analysis.text,
-                language=state.analysis.language,
-                scenario=scenario,
-                dispute_risk=state.analysis.dispute_risk,
-            )
-        case _:
-            changed = state.switched(press)
-    text = card_text(changed, draft_for(changed, shop, renderer))
-    await update_card(context.bot, query.message, changed, text, context.chat_data)
-    await query.answer()
+    outcome = await inbox.send_to_buyer(state, context)
+    await query.answer(outcome.notice, show_alert=outcome.alert)
+    if outcome.explanation:
+        await context.bot.send_message(update.effective_chat.id, outcome.explanation)
+    if outcome.state != state:
+        await _show(outcome.state, update, context)
+
+
+@card_button
+async def log_as_sent(
+    press: CardPress, state: CardState, update: Update, context: ReplyContext
+) -> None:
+    """The seller sent the reply themselves: the message and the reply go in the log."""
+    reply = draft_for(state, context.bot_data.shop, context.bot_data.renderer)
+    chat_id = str(update.effective_chat.id)
+    await _log_as_sent(context.bot_data.log, state, reply, chat_id)
+    await _show(replace(state, logged=True), update, context)
+    await update.callback_query.answer()
+
+
+@card_button
+async def switch_card(
+    press: CardPress, state: CardState, update: Update, context: ReplyContext
+) -> None:
+    """Another scenario, reply language or resolution; a new scenario is kept as the
+    seller's correction, for the classifier to learn."""
+    if isinstance(press, ChooseScenario) and press.scenario != state.scenario:
+        await asyncio.to_thread(
+            save_correction,
+            context.bot_data.log,
+            seller_id=update.effective_user.id,
+            text=state.analysis.text,
+            language=state.analysis.language,
+            scenario=press.scenario,
+            dispute_risk=state.analysis.dispute_risk,
+        )
+    await _show(state.switched(press), update, context)
+    await update.callback_query.answer()
+
+
+@card_button
+async def stale_button(
+    press: CardPress, state: CardState, update: Update, context: ReplyContext
+) -> None:
+    """Data no button of this bot carries now: `card_button` answers it as out of date
+    before any action, so there is nothing to do here."""
+
+
+async def _show(state: CardState, update: Update, context: ReplyContext) -> None:
+    text = card_text(state, draft_for(state, context.bot_data.shop, context.bot_data.renderer))
+    await update_card(context.bot, update.callback_query.message, state, text, context.chat_data)
 
 
 async def _log_as_sent(
@@ -300,8 +335,13 @@ def add_handlers(application: ReplyApplication, seller_ids: frozenset[int]) -> N
                 filters.UpdateType.MESSAGE & (filters.PHOTO | filters.Sticker.ALL | filters.VOICE),
                 not_text,
             ),
-            CallbackQueryHandler(inbox.open_from_queue, pattern=r"^q:\d+$"),
-            CallbackQueryHandler(button),
+            CallbackQueryHandler(send_reply, pattern=pressed(SendReply)),
+            CallbackQueryHandler(log_as_sent, pattern=pressed(LogAsSent)),
+            CallbackQueryHandler(
+                switch_card, pattern=pressed(ChooseScenario, ChooseLanguage, ChooseResolution)
+            ),
+            CallbackQueryHandler(inbox.open_from_queue, pattern=pressed(OpenQueued)),
+            CallbackQueryHandler(stale_button),
         ]
     )
     application.add_error_handler(on_error)

@@ -10,6 +10,7 @@ each seller language.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final, Literal
 
@@ -95,6 +96,11 @@ def parse_press(data: str | None) -> Press | None:
         case "q" if ROW_ID.fullmatch(value):
             return OpenQueued(int(value))
     return None
+
+
+def pressed(*kinds: type[Press]) -> Callable[[object], bool]:
+    """A `CallbackQueryHandler` pattern: the callback data is a press of one of `kinds`."""
+    return lambda data: isinstance(data, str) and isinstance(parse_press(data), kinds)
 
 
 def _resolutions(scenario: str) -> set[str]:
