@@ -30,15 +30,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.store.chain import CHAIN_NAME
-from bot.store.log import Entry, EvidenceLog, connection
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-TEXTS = [
-    "price dropped $8 right after i paid, order 8123456789012345",
-    "亲 订单号 3000123456 收到的杯子碎了 退款",
-    "배송언제와요 주문번호 20231234567 환불해주세요",
-    "shop oi sao chua giao hang, mã đơn 240512ABCD1234",
-]
+from bench.store_speed import message
+from bot.store.chain import CHAIN_NAME
+from bot.store.log import EvidenceLog, connection
 
 
 class CheckFailed(RuntimeError):
@@ -50,16 +46,6 @@ class Head:
     rows: int
     last_id: int
     last_hash: str
-
-
-def message(n: int) -> Entry:
-    return Entry(
-        direction="in" if n % 2 else "out",
-        channel="console",
-        text=TEXTS[n % len(TEXTS)],
-        order_id=str(8123456789012345 + n % 5000),
-        source_id=f"litestream-check:{n}",
-    )
 
 
 def head_of(path: Path) -> Head:

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import load_dotenv
 
-from bot.store.log import DB_ENV, DEFAULT_DB
+from bot.store.log import DEFAULT_DB, default_db_path
 
 DEFAULT_API_URL = "https://api.telegram.org"
 ENV_FILE = ".env"
@@ -92,7 +92,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> BotSettings:
         token=token,
         api_url=api_url,
         seller_ids=_seller_ids(env.get("SELLER_IDS", "")),
-        db_path=Path(env.get(DB_ENV, "").strip() or DEFAULT_DB),
+        db_path=default_db_path(env),
         timezone=timezone,
         webhook_secret=webhook_secret,
     )

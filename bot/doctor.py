@@ -26,7 +26,7 @@ from bot.core import correction_examples
 from bot.nlp.cache import CACHE_ENV, cache_dir, model_key, model_path
 from bot.nlp.model import Model
 from bot.store.corrections import load_corrections
-from bot.store.log import DB_ENV, DEFAULT_DB, StoreError, connection
+from bot.store.log import DB_ENV, StoreError, connection, default_db_path
 from bot.store.schema import migrations
 from bot.store.verify import verify
 
@@ -96,7 +96,7 @@ def run_checks(
     limits: DiskLimits = DiskLimits(),
 ) -> list[Check]:
     """Every check, in the order a reader fixes things: settings, Telegram, data, disk."""
-    db = db_path or Path(environ.get(DB_ENV, "").strip() or DEFAULT_DB)
+    db = db_path or default_db_path(environ)
     checks = [
         *setting_checks(environ),
         *_guarded("Telegram", lambda: telegram_checks(environ, probe)),

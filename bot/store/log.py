@@ -19,7 +19,7 @@ import queue
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
@@ -46,8 +46,10 @@ class StoreError(RuntimeError):
     """The evidence log cannot be read or written; the message says why."""
 
 
-def default_db_path() -> Path:
-    return Path(os.environ.get(DB_ENV, "").strip() or DEFAULT_DB)
+def default_db_path(environ: Mapping[str, str] | None = None) -> Path:
+    """`REPLYBOT_DB` (surrounding spaces ignored), else `replybot.db`."""
+    env = os.environ if environ is None else environ
+    return Path(env.get(DB_ENV, "").strip() or DEFAULT_DB)
 
 
 def utc_now() -> str:
