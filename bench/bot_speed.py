@@ -144,7 +144,7 @@ def run_once(messages: int, rate: float | None) -> Result:
                 cpu_ms.append((time.process_time() - cpu) * 1000 / messages)
                 await application.updater.stop()
                 await application.stop()
-            application.bot_data.log.close()
+            application.bot_data.services.log.close()
             return elapsed
 
         elapsed = asyncio.run(run())

@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bot.config import BotSettings
 from bot.core import default_analyzer
 from bot.inbox.state import switch_peak
-from bot.store.log import EvidenceLog, connection
+from bot.store.log import EvidenceLog, connection, read
 from bot.store.verify import verify
 from bot.tg.app import build_application, freeze_startup_objects
 from bot.tg.request import AiohttpRequest
@@ -62,20 +62,20 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "load.db"
         with EvidenceLog(db) as log:
-            switch_peak(log, on=True)
+            log.write(lambda d: switch_peak(d, on=True))
         settings = BotSettings(
             token=TOKEN, api_url=url, seller_ids=frozenset({SELLER}), db_path=db
         )  # fmt: skip
 
         def logged_in() -> int:
-            with connection(db) as read:
-                return read.execute(
+            with connection(db) as reader:
+                return reader.execute(
                     "SELECT count(*) FROM messages WHERE direction = 'in'"
                 ).fetchone()[0]
 
         def auto_replies() -> int:
-            with connection(db) as read:
-                return read.execute(
+            with connection(db) as reader:
+                return reader.execute(
                     "SELECT count(*) FROM messages WHERE template = 'auto_reply_busy'"
                 ).fetchone()[0]
 
@@ -105,13 +105,13 @@ def main() -> int:
                 await asyncio.sleep(1)  # room for a second auto-reply that should not come
                 await application.updater.stop()
                 await application.stop()
-            application.bot_data.log.close()
+            application.bot_data.services.log.close()
             return taken_in, answered
 
         taken_in, answered = asyncio.run(run())
         report = control("sent", {})
         server.stop()
-        verdict = verify(db)
+        verdict = read(db, verify)
         incoming = logged_in()
         replies_logged = auto_replies()
     pushed = {int(chat): at for chat, at in report["pushed"].items()}

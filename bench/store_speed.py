@@ -17,10 +17,11 @@ import sys
 import tempfile
 import threading
 import time
+from functools import partial
 from pathlib import Path
 
 from bot.store.export import Filters, export
-from bot.store.log import Entry, EvidenceLog, connection
+from bot.store.log import Entry, EvidenceLog, connection, read
 from bot.store.sellers import set_setting
 from bot.store.verify import verify
 
@@ -73,7 +74,8 @@ def main() -> int:
                   f"{many:.0f} messages/s from 8 threads")  # fmt: skip
             start = time.perf_counter()
             for n in range(2000):
-                set_setting(log, n % 50, "language", TEXTS[n % len(TEXTS)][:2])
+                language = TEXTS[n % len(TEXTS)][:2]
+                log.write(partial(set_setting, seller_id=n % 50, key="language", value=language))
             print(f"settings through the writer: {2000 / (time.perf_counter() - start):.0f} "
                   "writes/s one at a time")  # fmt: skip
             done = 10_000
@@ -82,7 +84,7 @@ def main() -> int:
                 log.append_many([message(100_000 + done + n) for n in range(batch)])
                 done += batch
         start = time.perf_counter()
-        verdict = verify(path)
+        verdict = read(path, verify)
         seconds = time.perf_counter() - start
         print(f"verify {verdict.rows} rows: {seconds:.2f} s ({verdict.describe()})")
         target = Path(folder) / "export.csv"

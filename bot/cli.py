@@ -10,11 +10,13 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
+from sqlite_utils import Database
 
 from bot import __version__, logs
 from bot.analysis import Amount
@@ -41,7 +43,7 @@ from bot.scenarios import LANGUAGES, SCENARIOS
 from bot.store.cases import case_report, resolve_case
 from bot.store.corrections import load_corrections
 from bot.store.export import FORMATS, Filters, count, export
-from bot.store.log import DB_ENV, DEFAULT_DB, EvidenceLog, StoreError, connection, default_db_path
+from bot.store.log import DB_ENV, DEFAULT_DB, EvidenceLog, StoreError, read
 from bot.store.shop import load_shop_settings
 from bot.store.verify import verify
 from bot.text_input import readable_text
@@ -198,37 +200,46 @@ def review_page_command(output: str) -> None:
     click.echo(f"wrote {output}")
 
 
-def _db_option(function: Any) -> Any:
-    return click.option(
+class _LogPath(click.Path):
+    """The evidence log's file as `REPLYBOT_DB` gives it to the bot too: surrounding spaces
+    ignored, and blank meaning the default."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str):
+            value = value.strip() or DEFAULT_DB
+        return super().convert(value, param, ctx)
+
+
+def _db_option(function: Any = None, *, dir_okay: bool = False) -> Any:
+    option = click.option(
         "--db",
         "db_path",
-        type=click.Path(dir_okay=False, path_type=Path),
-        default=None,
-        help=f"Evidence log file (default: ${DB_ENV} or {DEFAULT_DB}).",
-    )(function)
-
-
-def _resolve_db(db_path: Path | None) -> Path:
-    return db_path or default_db_path()
+        type=_LogPath(dir_okay=dir_okay, path_type=Path),
+        envvar=DB_ENV,
+        show_envvar=True,
+        default=DEFAULT_DB,
+        show_default=True,
+        help="Evidence log file.",
+    )
+    return option(function) if function is not None else option
 
 
 @main.command()
 @_db_option
 @click.option("--seller-lang", "seller_language", type=click.Choice(LANGUAGES), default="en",
               show_default=True, help="Your language, for the mirror of each draft.")  # fmt: skip
-def console(db_path: Path | None, seller_language: str) -> None:
+def console(db_path: Path, seller_language: str) -> None:
     """The seller assistant in a terminal: each line is a buyer message.
 
     Prints the analysis and the drafted reply, and logs both. Reading from a pipe it
     asks nothing and ends with the input.
     """
     interactive = sys.stdin.isatty()
-    path = _resolve_db(db_path)
-    log = EvidenceLog(path)
-    shop = dataclasses.replace(load_shop_settings(path), seller_language=seller_language)
+    log = EvidenceLog(db_path)
+    shop = dataclasses.replace(log.read(load_shop_settings), seller_language=seller_language)
     session = ConsoleSession(log, shop, Renderer.default())
     if interactive:
-        click.echo(f"replybot console, logging to {path}. Paste a buyer message; Ctrl-D ends.")
+        click.echo(f"replybot console, logging to {db_path}. Paste a buyer message; Ctrl-D ends.")
     prompt = (lambda: click.echo("buyer> ", nl=False)) if interactive else None
     try:
         for line in read_lines(sys.stdin.buffer, prompt):
@@ -246,9 +257,9 @@ def console(db_path: Path | None, seller_language: str) -> None:
 
 @main.command("verify")
 @_db_option
-def verify_command(db_path: Path | None) -> None:
+def verify_command(db_path: Path) -> None:
     """Check the evidence log's hash chain: exit 0 when it holds, 1 naming the first bad row."""
-    verdict = verify(_resolve_db(db_path))
+    verdict = read(db_path, verify)
     click.echo(verdict.describe())
     if not verdict.ok:
         raise SystemExit(1)
@@ -267,7 +278,7 @@ def verify_command(db_path: Path | None) -> None:
               help="Write here instead of standard output.")  # fmt: skip
 def export_command(
     *,
-    db_path: Path | None,
+    db_path: Path,
     fmt: str,
     order_id: str | None,
     chat_id: str | None,
@@ -285,7 +296,6 @@ def export_command(
         until=until.date() if until else None,
         scenario=scenario,
     )
-    path = _resolve_db(db_path)
     if timezone is not None:
         try:
             ZoneInfo(timezone)
@@ -293,36 +303,40 @@ def export_command(
             raise click.BadParameter(
                 f"unknown time zone {timezone!r}", param_hint="--timezone"
             ) from error
-    if timezone is None:
+
+    def write_export(db: Database) -> tuple[int, str]:
+        """The export as of one moment of the log: its count, zone and rows agree."""
         try:
-            timezone = shop_zone(path, os.environ.get("REPLYBOT_TIMEZONE")).name
+            zone = timezone or shop_zone(db, os.environ.get("REPLYBOT_TIMEZONE")).name
         except ZoneError as error:
             raise click.ClickException(str(error)) from error
-    with connection(path) as db:
         total = count(db, filters)
         if total == 0:
             what = f"order {order_id}" if order_id else "these filters"
             raise click.ClickException(f"no messages for {what}: nothing written")
-        options = {"timezone": timezone, "db_name": path.name}
+        options = {"timezone": zone, "db_name": db_path.name}
         if output is None:
             export(db, filters, fmt, click.get_text_stream("stdout"), **options)
-            return
+            return total, zone
         with output.open("w", encoding="utf-8", newline="") as handle:
             if sys.stderr.isatty() and total >= 1000:
                 with click.progressbar(length=total, label="exporting", file=sys.stderr) as bar:
                     export(db, filters, fmt, handle, tick=lambda: bar.update(1), **options)
             else:
                 export(db, filters, fmt, handle, **options)
-    click.echo(f"wrote {total} messages to {output} (times in {timezone})", err=True)
+        return total, zone
+
+    total, zone = read(db_path, write_export)
+    if output is not None:
+        click.echo(f"wrote {total} messages to {output} (times in {zone})", err=True)
 
 
 @main.command("case")
 @_db_option
 @click.argument("order_id")
-def case_command(db_path: Path | None, order_id: str) -> None:
+def case_command(db_path: Path, order_id: str) -> None:
     """Show an order's case and its messages."""
-    with connection(_resolve_db(db_path)) as db:
-        report = case_report(db, order_id)
+    report = read(db_path, partial(case_report, order_id=order_id))
     if report is None:
         raise click.ClickException(f"nothing logged about order {order_id}")
     click.echo(report)
@@ -336,7 +350,7 @@ def case_command(db_path: Path | None, order_id: str) -> None:
 @click.argument("currency", required=False)
 def resolve_command(
     *,
-    db_path: Path | None,
+    db_path: Path,
     order_id: str,
     resolution: str,
     amount: str | None,
@@ -352,9 +366,10 @@ def resolve_command(
             )
         except FactError as error:
             raise click.BadParameter(str(error), param_hint="AMOUNT") from error
-    path = _resolve_db(db_path)
-    with EvidenceLog(path) as log:
-        logged = resolve_case(log, order_id, resolution, money)
+    with EvidenceLog(db_path) as log:
+        logged = log.write(
+            partial(resolve_case, order_id=order_id, resolution=resolution, amount=money)
+        )
     click.echo(f"order {order_id} resolved ({resolution}); logged as row {logged.id}")
 
 
@@ -378,20 +393,19 @@ def run(webhook_url: str | None, listen: str, port: int) -> None:
 
 @main.command()
 @_db_option
-def learn(db_path: Path | None) -> None:
+def learn(db_path: Path) -> None:
     """Teach the classifier the sellers' scenario corrections stored in the evidence log."""
-    path = _resolve_db(db_path)
-    corrections = load_corrections(path)
+    corrections = read(db_path, load_corrections) if db_path.exists() else []
     if not corrections:
-        click.echo(f"no corrections stored in {path}: nothing to learn")
+        click.echo(f"no corrections stored in {db_path}: nothing to learn")
         return
     analyzer_with(corrections)
     click.echo(f"learnt {len(corrections)} corrections; the bot uses them from its next start")
 
 
 @main.command()
-@_db_option
-def doctor(db_path: Path | None) -> None:
+@_db_option(dir_okay=True)
+def doctor(db_path: Path) -> None:
     """Check settings, token, webhook, database, model cache and disk space, one line each."""
     from bot.doctor import failed, run_checks
     from bot.tg.probe import probe_bot_api

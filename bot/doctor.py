@@ -26,7 +26,7 @@ from bot.core import correction_examples
 from bot.nlp.cache import CACHE_ENV, cache_dir, model_key, model_path
 from bot.nlp.model import Model
 from bot.store.corrections import load_corrections
-from bot.store.log import DB_ENV, StoreError, connection, default_db_path
+from bot.store.log import DB_ENV, StoreError, connection, default_db_path, read
 from bot.store.schema import migrations
 from bot.store.verify import verify
 
@@ -370,7 +370,7 @@ def _unwritable_file(path: Path) -> str | None:
 
 
 def chain_check(path: Path) -> Check:
-    verdict = verify(path)
+    verdict = read(path, verify)
     if verdict.ok:
         return Check("evidence chain", "ok", verdict.describe())
     return Check(
@@ -391,7 +391,7 @@ def model_cache_check(db_path: Path) -> Check:
     """Whether the model the bot would load (the packaged data plus the sellers'
     corrections stored in the evidence log) is trained already, and can be cached."""
     try:
-        corrections = load_corrections(db_path)
+        corrections = read(db_path, load_corrections) if db_path.is_file() else []
     except StoreError:
         corrections = []
     directory = cache_dir()

@@ -13,7 +13,7 @@ from bot.nlp.normalize import clean, normalize, strip_accents
 from bot.replies.facts import ShopSettings
 from bot.replies.render import Renderer
 from bot.scenarios import LANGUAGES, SCENARIOS
-from bot.store.log import Entry, EvidenceLog
+from bot.store.log import Entry, EvidenceLog, read
 from bot.store.verify import verify
 from bot.text_input import readable_text
 from tests.fake_bot_api import FakeBotApi
@@ -173,7 +173,7 @@ def test_odd_telegram_text_reaches_a_card_cleaned(tmp_path, analyzer):
     assert [(r["text"], r["buyer_name"]) for r in logged] == [
         ("hàng bị vỡ[31m rồi \ufffd shop ơi", "Lan\ufffd")
     ]
-    assert verify(db).ok
+    assert read(db, verify).ok
 
 
 def test_an_entry_that_cannot_be_written_fails_alone_and_the_log_goes_on(tmp_path):
@@ -184,7 +184,7 @@ def test_an_entry_that_cannot_be_written_fails_alone_and_the_log_goes_on(tmp_pat
             log.append(Entry(direction="in", channel="console", text="not \ud800 encodable"))
         log.append(Entry(direction="in", channel="console", text="after"))
     assert [r["text"] for r in rows(db)] == ["before", "after"]
-    assert verify(db).ok
+    assert read(db, verify).ok
 
 
 @pytest.fixture(scope="module")
@@ -192,7 +192,7 @@ def console_session(tmp_path_factory, analyzer):
     db = tmp_path_factory.mktemp("console") / "console.db"
     with EvidenceLog(db) as log:
         yield ConsoleSession(log, ShopSettings(), Renderer.default())
-    assert verify(db).ok
+    assert read(db, verify).ok
 
 
 @settings(

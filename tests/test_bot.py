@@ -19,6 +19,7 @@ from bot.replies.facts import ShopSettings
 from bot.replies.registry import TEMPLATES
 from bot.replies.render import Renderer
 from bot.scenarios import LANGUAGES, SCENARIOS
+from bot.store.log import read
 from bot.store.verify import verify
 from bot.tg.app import build_application
 from bot.tg.buttons import (
@@ -76,7 +77,7 @@ def run_bot(api: FakeBotApi, db_path, scenario, sellers=(SELLER,)) -> list[BaseE
             finally:
                 await application.updater.stop()
                 await application.stop()
-        application.bot_data.log.close()
+        application.bot_data.services.log.close()
 
     asyncio.run(main())
     return errors
@@ -121,7 +122,7 @@ def test_seller_gets_a_card_and_buttons_edit_it_and_log_it(api, tmp_path, analyz
         api.wait_for("answerCallbackQuery", 2)
 
     assert run_bot(api, db, scenario) == []
-    verdict = verify(db)
+    verdict = read(db, verify)
     assert (verdict.ok, verdict.rows) == (True, 2)
 
 
@@ -222,7 +223,7 @@ def test_seller_commands(api, tmp_path, analyzer):
     for refusal, amount in zip(texts[8:12], ("NaN", "1e400", "-Infinity", "12x"), strict=True):
         assert amount in refusal
         assert "Usage: /resolve" in refusal
-    assert verify(db).rows == 3
+    assert read(db, verify).rows == 3
 
 
 def test_strangers_cannot_use_seller_commands(api, tmp_path, analyzer):
@@ -272,7 +273,7 @@ def test_the_same_update_delivered_twice_is_logged_once(api, tmp_path, analyzer)
         api.wait_for("editMessageText", 2)
 
     assert run_bot(api, db, scenario) == []
-    verdict = verify(db)
+    verdict = read(db, verify)
     assert (verdict.ok, verdict.rows) == (True, 2)
 
 
@@ -288,7 +289,7 @@ def test_switching_a_cards_scenario_stores_a_correction(api, tmp_path, analyzer)
         assert "not_shipped" in api.wait_for("editMessageText")[0].params["text"]
 
     assert run_bot(api, db, scenario) == []
-    assert [(e.text, e.scenario) for e in load_corrections(db)] == [
+    assert [(e.text, e.scenario) for e in read(db, load_corrections)] == [
         ("shop oi sao chua giao hang vay", "not_shipped")
     ]
 
@@ -371,7 +372,7 @@ def test_replybot_run_stops_cleanly_on_a_signal(api, tmp_path, analyzer, stop):
     assert "Traceback" not in stderr
     last = stderr.strip().splitlines()[-1]
     assert last.endswith(" INFO bot.tg.app: stopped; the evidence log is closed")
-    verdict = verify(db)
+    verdict = read(db, verify)
     assert (verdict.ok, verdict.rows) == (True, 2)
 
 
@@ -547,7 +548,7 @@ def test_a_double_tap_acts_once_and_an_edit_that_changes_nothing_is_no_error(
         ]
 
     assert run_bot(api, db, scenario) == []
-    verdict = verify(db)
+    verdict = read(db, verify)
     assert (verdict.ok, verdict.rows) == (True, 2)
 
 

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from bot.cli import main
 from bot.scenarios import LANGUAGES, SCENARIOS
-from bot.store.log import connection
+from bot.store.log import connection, read
 from bot.store.verify import verify
 
 CONTRACT_KEYS = {"id", "language", "scenario", "confidence", "dispute_risk", "entities"}
@@ -241,8 +241,10 @@ def test_arguments_that_are_not_utf8_are_read_with_replacement_characters(sessio
 
 
 def _logged_in_texts(db) -> list[str]:
-    with connection(db) as read:
-        return [row[0] for row in read.execute("SELECT text FROM messages WHERE direction = 'in'")]
+    with connection(db) as reader:
+        return [
+            row[0] for row in reader.execute("SELECT text FROM messages WHERE direction = 'in'")
+        ]
 
 
 def test_a_piped_console_line_that_is_not_utf8_does_not_stop_the_rest(tmp_path, analyzer):
@@ -267,7 +269,7 @@ def test_a_piped_console_line_that_is_not_utf8_does_not_stop_the_rest(tmp_path, 
         "item broken [31m",
         "亲 在吗",
     ]
-    assert verify(db).ok
+    assert read(db, verify).ok
 
 
 def test_the_console_in_a_terminal_prompts_and_ends_with_ctrl_d(tmp_path, analyzer):
@@ -314,12 +316,12 @@ def test_resolve_refuses_amounts_that_are_not_finite_or_of_sane_size(run, tmp_pa
         assert result.exit_code == 2
         assert repr(value) in result.output.strip().splitlines()[-1]
     assert len(_logged_in_texts(db)) == 1
-    with connection(db) as read:
-        assert read.execute("SELECT count(*) FROM messages").fetchone()[0] == 2
-        assert read.execute("SELECT status FROM cases").fetchall() == [("open",)]
+    with connection(db) as reader:
+        assert reader.execute("SELECT count(*) FROM messages").fetchone()[0] == 2
+        assert reader.execute("SELECT status FROM cases").fetchall() == [("open",)]
     resolved = run("resolve", "--db", str(db), "8123456789012345", "refund", "12.50", "usd")
     assert resolved.exit_code == 0
-    assert verify(db).ok
+    assert read(db, verify).ok
 
 
 NOT_A_DATABASE = "not a database, but long enough to have a header " * 9

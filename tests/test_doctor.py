@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -287,10 +288,8 @@ def test_no_sellers_and_an_untrained_model_are_warnings(env, tmp_path):
 
 def test_the_model_cache_check_counts_sellers_corrections(env, db):
     with EvidenceLog(db) as log:
-        save_correction(
-            log, seller_id=11, text="is it waterproof?", language="en",
-            scenario="product_question", dispute_risk=False,
-        )  # fmt: skip
+        log.write(partial(save_correction, seller_id=11, text="is it waterproof?", language="en",
+                          scenario="product_question", dispute_risk=False))  # fmt: skip
     code, checks = doctor()
     assert code == 0
     status, text = checks["model cache"]

@@ -25,7 +25,7 @@ from bot.inbox.state import (
     switch_peak,
 )
 from bot.store.chain import chain_hash
-from bot.store.log import Entry, EvidenceLog, connection
+from bot.store.log import Entry, EvidenceLog, connection, read
 from bot.store.verify import verify
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -149,32 +149,44 @@ def test_one_auto_reply_per_buyer_per_cooldown_and_none_after_a_seller_answer():
 def test_modes_and_hours_are_kept_in_the_database(tmp_path, hours):
     db = tmp_path / "shop.db"
     with EvidenceLog(db) as log:
-        assert load_peak(db) == PeakMode()
-        assert load_hours(db) is None
+        assert read(db, load_peak) == PeakMode()
+        assert read(db, load_hours) is None
         until = at("2026-11-12 00:00")
-        assert switch_peak(log, on=True, until=until).until == until
-        window = add_window(log, at("2026-11-10 20:00"), at("2026-11-12 02:00"), "4242")
-        save_hours(log, hours)
-        peak = load_peak(db)
+        assert log.write(lambda d: switch_peak(d, on=True, until=until)).until == until
+        window = log.write(
+            lambda d: add_window(d, at("2026-11-10 20:00"), at("2026-11-12 02:00"), "4242")
+        )
+        log.write(lambda d: save_hours(d, hours))
+        peak = read(db, load_peak)
         assert peak.manual
         assert peak.windows == (window,)
-        assert load_hours(db) == hours
-        off = switch_peak(log, on=False, at=at("2026-11-11 10:00"))
+        assert read(db, load_hours) == hours
+        off = log.write(lambda d: switch_peak(d, on=False, at=at("2026-11-11 10:00")))
         assert not off.active(at("2026-11-11 10:00"))
         assert off.windows[0].ends_at == at("2026-11-11 10:00")
-        save_hours(log, None)
-        assert load_hours(db) is None
-        later = add_window(log, at("2026-12-12 00:00"), at("2026-12-13 00:00"), "4242")
-        assert cancel_windows(log, at("2026-11-11 11:00")) == [later]
-    assert load_peak(db).windows == (off.windows[0],)
+        log.write(lambda d: save_hours(d, None))
+        assert read(db, load_hours) is None
+        later = log.write(
+            lambda d: add_window(d, at("2026-12-12 00:00"), at("2026-12-13 00:00"), "4242")
+        )
+        assert log.write(lambda d: cancel_windows(d, at("2026-11-11 11:00"))) == [later]
+    assert read(db, load_peak).windows == (off.windows[0],)
 
 
 def test_business_connections_are_recorded_and_updated(tmp_path):
     db = tmp_path / "shop.db"
     with EvidenceLog(db) as log:
-        save_connection(log, BusinessConnection("bc1", 4242, can_reply=True, is_enabled=True))
-        save_connection(log, BusinessConnection("bc1", 4242, can_reply=False, is_enabled=False))
-    assert load_connections(db) == {"bc1": BusinessConnection("bc1", 4242, False, False)}
+        log.write(
+            lambda d: save_connection(
+                d, BusinessConnection("bc1", 4242, can_reply=True, is_enabled=True)
+            )
+        )
+        log.write(
+            lambda d: save_connection(
+                d, BusinessConnection("bc1", 4242, can_reply=False, is_enabled=False)
+            )
+        )
+    assert read(db, load_connections) == {"bc1": BusinessConnection("bc1", 4242, False, False)}
 
 
 def test_the_queue_puts_dispute_risk_first_and_auto_replies_do_not_answer(tmp_path):
@@ -202,7 +214,7 @@ def test_the_queue_puts_dispute_risk_first_and_auto_replies_do_not_answer(tmp_pa
     buyer("1", "other shop", bc="bc2")
     buyer("9", "direct", bc=None, channel="direct")
     log.close()
-    queue = waiting(db)
+    queue = read(db, waiting)
     assert [(w.buyer, w.unanswered) for w in queue] == [
         (("bc1", "3"), 1),
         (("bc1", "1"), 2),
@@ -211,7 +223,7 @@ def test_the_queue_puts_dispute_risk_first_and_auto_replies_do_not_answer(tmp_pa
     ]
     assert queue[0].dispute_risk
     assert queue[1].text == "hello??"
-    auto, answered = recent_replies(db, timedelta(minutes=30))
+    auto, answered = read(db, lambda d: recent_replies(d, timedelta(minutes=30)))
     assert set(auto) == {("bc1", "1")}
     assert set(answered) == {("bc1", "2")}
 
@@ -226,16 +238,16 @@ def test_rows_logged_before_the_business_column_existed_still_verify(tmp_path):
         )
     )
     log.close()
-    with connection(db) as read:
-        first, _ = read.execute("SELECT * FROM messages ORDER BY id").fetchall()
-        columns = [c[0] for c in read.execute("SELECT * FROM messages").description]
+    with connection(db) as reader:
+        first, _ = reader.execute("SELECT * FROM messages ORDER BY id").fetchall()
+        columns = [c[0] for c in reader.execute("SELECT * FROM messages").description]
     old_row = dict(zip(columns, first, strict=True))
     del old_row["business_connection_id"]
     assert chain_hash(old_row["prev_hash"], old_row) == old_row["hash"]
-    assert verify(db).ok
+    assert read(db, verify).ok
     with sqlite3.connect(db) as forger:
         forger.execute("UPDATE messages SET business_connection_id = 'forged' WHERE id = 1")
-    assert not verify(db).ok
+    assert not read(db, verify).ok
 
 
 def test_closures_set_before_hours_do_not_open_the_weekend():
@@ -276,16 +288,16 @@ def test_the_queue_counts_edits_photos_and_the_newest_seller_answer(tmp_path):
     log.append(Entry(direction="out", channel="direct", text="sent", chat_id="3", template="x"))
     log.append(Entry(direction="out", channel="direct", text="typed", chat_id="3"))
     log.close()
-    queue = waiting(db)
+    queue = read(db, waiting)
     assert [(w.buyer, w.dispute_risk, w.unanswered) for w in queue] == [
         (("", "2"), True, 1),
         (("", "1"), False, 1),
     ]
     assert queue[0].text == "refund or i open a dispute"
-    assert waiting_count(db) == 2
-    _, answered = recent_replies(db, timedelta(minutes=5))
-    with connection(db) as read:
-        newest = read.execute("SELECT max(ts) FROM messages WHERE chat_id = '3'").fetchone()[0]
+    assert read(db, waiting_count) == 2
+    _, answered = read(db, lambda d: recent_replies(d, timedelta(minutes=5)))
+    with connection(db) as reader:
+        newest = reader.execute("SELECT max(ts) FROM messages WHERE chat_id = '3'").fetchone()[0]
     assert answered[("", "3")] == datetime.fromisoformat(newest)
-    assert direction_of(db, "d::2:5") == "in"
-    assert direction_of(db, "nothing") is None
+    assert read(db, lambda d: direction_of(d, "d::2:5")) == "in"
+    assert read(db, lambda d: direction_of(d, "nothing")) is None

@@ -10,7 +10,7 @@ from babel.dates import get_timezone_name
 
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
-from bot.store.log import connection
+from bot.store.log import connection, read
 from bot.store.verify import verify
 from bot.tg.buttons import NOTICES
 from tests.fake_bot_api import FakeBotApi
@@ -71,8 +71,8 @@ def callback_data(call) -> list[str]:
 
 
 def rows(db) -> list[dict]:
-    with connection(db) as read:
-        cursor = read.execute("SELECT * FROM messages ORDER BY id")
+    with connection(db) as reader:
+        cursor = reader.execute("SELECT * FROM messages ORDER BY id")
         names = [column[0] for column in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
@@ -139,7 +139,7 @@ def test_a_business_chat_in_peak_mode_gets_one_auto_reply_in_the_buyers_language
     assert logged[0]["text"] == "亲 怎么还没发货 订单号 3000123456"
     assert logged[0]["order_id"] == "3000123456"
     assert {r["business_connection_id"] for r in logged} == {"bc1"}
-    assert verify(db).ok
+    assert read(db, verify).ok
 
 
 def zone_name(zone: str, language: str) -> str:
@@ -211,7 +211,7 @@ def test_a_direct_buyer_is_welcomed_and_a_seller_sends_the_reply_once(api, tmp_p
         ("out", "direct", "damaged_item"),
     ]
     assert logged[2]["source_id"].endswith(":reply")
-    assert verify(db).ok
+    assert read(db, verify).ok
 
 
 def test_approve_and_send_through_the_business_connection_and_a_refusal(api, tmp_path):

@@ -18,7 +18,7 @@ from bot.inbox.zone import CONFIGURED, ShopZone
 from bot.nlp.batching import AnalysisBatcher
 from bot.replies.facts import ShopSettings
 from bot.replies.render import Renderer
-from bot.store.log import EvidenceLog, connection
+from bot.store.log import EvidenceLog, connection, read
 
 SHANGHAI = "Asia/Shanghai"
 SHOP = ShopSettings()
@@ -30,17 +30,20 @@ Scenario = Callable[[Inbox], Awaitable[None]]
 
 
 @pytest.fixture
-def run(tmp_path, analyzer) -> Callable[[Scenario], None]:
-    """Run a scenario against an inbox over tmp_path/shop.db; called again, it is a restart:
-    a new Inbox over the same file."""
+def db(tmp_path) -> Path:
+    return tmp_path / "shop.db"
+
+
+@pytest.fixture
+def run(db, analyzer) -> Callable[[Scenario], None]:
+    """Run a scenario against an inbox over `db`; called again, it is a restart: a new Inbox
+    over the same file."""
 
     def run_with(scenario: Scenario) -> None:
         async def main() -> None:
-            log = EvidenceLog(tmp_path / "shop.db")
+            log = EvidenceLog(db)
             try:
-                await scenario(
-                    Inbox(tmp_path / "shop.db", log, AnalysisBatcher(analyzer), RENDERER)
-                )
+                await scenario(Inbox(log, AnalysisBatcher(analyzer), RENDERER))
             finally:
                 log.close()
 
@@ -96,26 +99,26 @@ def test_a_dispute_in_peak_mode_is_answered_and_still_goes_to_the_sellers(run):
     run(scenario)
 
 
-def test_peak_until_a_time_ends_by_itself_and_a_past_time_changes_nothing(run):
+def test_peak_until_a_time_ends_by_itself_and_a_past_time_changes_nothing(run, db):
     async def scenario(inbox: Inbox) -> None:
         now = datetime.now(UTC)
         with pytest.raises(HoursError, match="already passed"):
             await inbox.peak_on(until=now - timedelta(minutes=1))
         assert not inbox.peak.manual
-        assert not load_peak(inbox.db_path).manual
+        assert not read(db, load_peak).manual
         peak = await inbox.peak_on(until=now + timedelta(hours=1))
-        assert peak == inbox.peak == load_peak(inbox.db_path)
+        assert peak == inbox.peak == read(db, load_peak)
         busy = await inbox.receive(message(1, "where is my parcel??", 1), SHOP, at=now)
         assert busy.auto_reply is not None
         after = now + timedelta(hours=2)
         assert (await inbox.receive(message(2, "hello?", 1), SHOP, at=after)).auto_reply is None
         assert await inbox.peak_off() == []
-        assert not load_peak(inbox.db_path).manual
+        assert not read(db, load_peak).manual
 
     run(scenario)
 
 
-def test_a_peak_window_answers_only_while_it_is_open(run):
+def test_a_peak_window_answers_only_while_it_is_open(run, db):
     async def scenario(inbox: Inbox) -> None:
         now = a_second()
         with pytest.raises(HoursError, match="already ended"):
@@ -123,7 +126,7 @@ def test_a_peak_window_answers_only_while_it_is_open(run):
         start, end = now + timedelta(hours=1), now + timedelta(hours=3)
         window = await inbox.add_peak_window(start, end, created_by="7")
         assert inbox.peak.windows == (window,)
-        assert load_peak(inbox.db_path).windows == (window,)
+        assert read(db, load_peak).windows == (window,)
         assert (await inbox.receive(message(1, "hello?", 1), SHOP, at=now)).auto_reply is None
         inside = await inbox.receive(message(2, "hello?", 1), SHOP, at=start + timedelta(hours=1))
         assert inside.auto_reply is not None
@@ -133,7 +136,7 @@ def test_a_peak_window_answers_only_while_it_is_open(run):
     run(scenario)
 
 
-def test_clear_drops_windows_to_come_and_off_ends_the_one_under_way(run):
+def test_clear_drops_windows_to_come_and_off_ends_the_one_under_way(run, db):
     async def scenario(inbox: Inbox) -> None:
         now = a_second()
         under_way = await inbox.add_peak_window(
@@ -145,16 +148,16 @@ def test_clear_drops_windows_to_come_and_off_ends_the_one_under_way(run):
         assert inbox.peak.active(now)
         assert await inbox.peak_off(at=now) == [under_way]
         assert not inbox.peak.active(now)
-        assert not load_peak(inbox.db_path).active(now)
+        assert not read(db, load_peak).active(now)
         assert await inbox.cancel_peak_windows(at=now) == []
 
     run(scenario)
 
 
-def test_outside_working_hours_and_on_a_closed_day_buyers_get_the_away_reply(run):
+def test_outside_working_hours_and_on_a_closed_day_buyers_get_the_away_reply(run, db):
     async def scenario(inbox: Inbox) -> None:
         hours = await inbox.set_hours(f"mon-fri 09:00-18:00 {SHANGHAI}", configured_zone=None)
-        assert inbox.hours == hours == load_hours(inbox.db_path)
+        assert inbox.hours == hours == read(db, load_hours)
         open_now = await inbox.receive(message(1, "hello?", 1), SHOP, at=MONDAY_MORNING)
         assert open_now.auto_reply is None
         assert open_now.needs_seller
@@ -170,12 +173,12 @@ def test_outside_working_hours_and_on_a_closed_day_buyers_get_the_away_reply(run
         assert reopened is not None
         assert reopened.closures == ()
         assert reopened.weekly
-        assert load_hours(inbox.db_path) == reopened
+        assert read(db, load_hours) == reopened
 
     run(scenario)
 
 
-def test_hours_off_keeps_the_closures_and_unreadable_hours_change_nothing(run):
+def test_hours_off_keeps_the_closures_and_unreadable_hours_change_nothing(run, db):
     async def scenario(inbox: Inbox) -> None:
         assert await inbox.hours_off(configured_zone=SHANGHAI) is None
         assert await inbox.clear_closures() is None
@@ -188,19 +191,19 @@ def test_hours_off_keeps_the_closures_and_unreadable_hours_change_nothing(run):
         assert hours.closures == (closure,)
         with pytest.raises(HoursError, match="days are mon"):
             await inbox.set_hours("mon-fry 09:00-18:00", configured_zone=None)
-        assert inbox.hours == hours == load_hours(inbox.db_path)
+        assert inbox.hours == hours == read(db, load_hours)
         kept = await inbox.hours_off(configured_zone=None)
         assert kept is not None
         assert kept.closures == (closure,)
         assert not kept.weekly
-        assert load_hours(inbox.db_path) == kept
+        assert read(db, load_hours) == kept
         assert await inbox.clear_closures() is None
-        assert load_hours(inbox.db_path) is None
+        assert read(db, load_hours) is None
 
     run(scenario)
 
 
-def test_changes_made_at_once_are_all_kept(run):
+def test_changes_made_at_once_are_all_kept(run, db):
     async def scenario(inbox: Inbox) -> None:
         await asyncio.gather(
             inbox.set_hours(f"mon 09:00-18:00 {SHANGHAI}", configured_zone=None),
@@ -216,20 +219,20 @@ def test_changes_made_at_once_are_all_kept(run):
             parse_closure(["2026-12-24"]),
             parse_closure(["2026-12-31"]),
         )
-        assert load_hours(inbox.db_path) == hours
+        assert read(db, load_hours) == hours
 
     run(scenario)
 
 
-def test_mode_changes_are_written_by_the_log_while_buyers_write_to_it(run, monkeypatch):
+def test_mode_changes_are_written_by_the_log_while_buyers_write_to_it(run, db, monkeypatch):
     """Seller commands and buyers' messages at once: every write of the inbox's state runs
     on the evidence log's writer thread, so none meets a locked database."""
     writers: set[str] = set()
     set_state = state._set
 
-    def recording(db, key: str, value: str | None) -> None:
+    def recording(writer, key: str, value: str | None) -> None:
         writers.add(threading.current_thread().name)
-        set_state(db, key, value)
+        set_state(writer, key, value)
 
     monkeypatch.setattr(state, "_set", recording)
     start = a_second() + timedelta(hours=1)
@@ -245,13 +248,13 @@ def test_mode_changes_are_written_by_the_log_while_buyers_write_to_it(run, monke
             inbox.set_hours(f"mon-fri 09:00-18:00 {SHANGHAI}", configured_zone=None),
             inbox.remember_connection(BusinessConnection("bc1", 42, True, True)),
         )
-        assert load_peak(inbox.db_path).manual
-        assert [(w.starts_at, w.ends_at) for w in load_peak(inbox.db_path).windows] == [
+        assert read(db, load_peak).manual
+        assert [(w.starts_at, w.ends_at) for w in read(db, load_peak).windows] == [
             (start, start + timedelta(hours=2))
         ]
-        assert load_hours(inbox.db_path) == inbox.hours
-        with connection(inbox.db_path) as db:
-            assert db.execute("SELECT count(*) FROM messages").fetchone()[0] == 20
+        assert read(db, load_hours) == inbox.hours
+        with connection(db) as reader:
+            assert reader.execute("SELECT count(*) FROM messages").fetchone()[0] == 20
 
     run(scenario)
     assert writers == {"evidence-log-writer"}

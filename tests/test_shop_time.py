@@ -16,7 +16,7 @@ from bot.config import BotSettings
 from bot.inbox import state as store
 from bot.inbox.hours import WorkingHours
 from bot.inbox.zone import CHOSEN, CONFIGURED, DEFAULT, HOURS, ShopZone, ZoneError, choose_zone
-from bot.store.log import Entry, EvidenceLog
+from bot.store.log import Entry, EvidenceLog, read
 from bot.store.shop import save_shop_setting
 from tests.fake_bot_api import FakeBotApi
 from tests.test_bot import SELLER, run_bot
@@ -102,7 +102,7 @@ def test_the_bot_shows_every_time_in_the_configured_zone_and_names_it(
     asked = logged_at(db, SHANGHAI)
     assert f"since {asked:%Y-%m-%d %H:%M} ({SHANGHAI})" in seen["queue"]
     assert asked.isoformat(timespec="seconds") + f" ({SHANGHAI})" in seen["export"]
-    peak = store.load_peak(db)
+    peak = read(db, store.load_peak)
     assert peak.until == datetime.fromisoformat(until).replace(tzinfo=ZoneInfo(SHANGHAI))
 
 
@@ -127,8 +127,8 @@ def test_a_zone_chosen_in_the_bot_wins_and_a_wrong_one_changes_nothing(
     assert f"timezone: {NEW_YORK} (set with /settings timezone)" in seen["settings"]
     assert f"time zone {NEW_YORK}" in seen["hours"]
     assert f"until {until} ({NEW_YORK})" in seen["on"]
-    assert store.load_hours(db).timezone == NEW_YORK
-    peak = store.load_peak(db)
+    assert read(db, store.load_hours).timezone == NEW_YORK
+    peak = read(db, store.load_peak)
     assert peak.until == datetime.fromisoformat(until).replace(tzinfo=ZoneInfo(NEW_YORK))
 
 
@@ -145,13 +145,13 @@ def test_the_zone_is_chosen_in_one_order():
 
 def test_the_shops_zone_is_read_from_what_the_sellers_stored(tmp_path):
     db = tmp_path / "shop.db"
-    assert store.shop_zone(db, SHANGHAI) == ShopZone(SHANGHAI, CONFIGURED)
     with EvidenceLog(db) as log:
-        assert store.shop_zone(db, None) == ShopZone("UTC", DEFAULT)
-        store.save_hours(log, WorkingHours("Asia/Seoul"))
-        assert store.shop_zone(db, SHANGHAI) == ShopZone("Asia/Seoul", HOURS)
-        save_shop_setting(log, "timezone", NEW_YORK)
-    assert store.shop_zone(db, SHANGHAI) == ShopZone(NEW_YORK, CHOSEN)
+        assert read(db, lambda d: store.shop_zone(d, SHANGHAI)) == ShopZone(SHANGHAI, CONFIGURED)
+        assert read(db, lambda d: store.shop_zone(d, None)) == ShopZone("UTC", DEFAULT)
+        log.write(lambda d: store.save_hours(d, WorkingHours("Asia/Seoul")))
+        assert read(db, lambda d: store.shop_zone(d, SHANGHAI)) == ShopZone("Asia/Seoul", HOURS)
+        log.write(lambda d: save_shop_setting(d, "timezone", NEW_YORK))
+    assert read(db, lambda d: store.shop_zone(d, SHANGHAI)) == ShopZone(NEW_YORK, CHOSEN)
 
 
 def test_moments_are_shown_in_the_zone_and_the_shops_day_starts_at_its_midnight():
@@ -199,7 +199,7 @@ def test_cli_export_prefers_the_zone_chosen_in_the_bot_and_then_the_option(
 ):
     monkeypatch.setenv("REPLYBOT_TIMEZONE", SHANGHAI)
     with EvidenceLog(logged) as log:
-        save_shop_setting(log, "timezone", NEW_YORK)
+        log.write(lambda d: save_shop_setting(d, "timezone", NEW_YORK))
     result, target = export_html(logged, tmp_path)
     assert result.exit_code == 0, result.output
     local = logged_at(logged, NEW_YORK).isoformat(timespec="seconds")

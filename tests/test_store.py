@@ -12,6 +12,7 @@ import sys
 import threading
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,7 @@ from bot.store.cases import find_case, resolve_case
 from bot.store.chain import chain_hash
 from bot.store.corrections import load_corrections
 from bot.store.export import Filters, export_text
-from bot.store.log import Entry, EvidenceLog, StoreError, _explain, _write, connection
+from bot.store.log import Entry, EvidenceLog, StoreError, _explain, _write, connection, read
 from bot.store.sellers import get_setting, set_setting
 from bot.store.shop import load_shop_settings, save_shop_setting
 from bot.store.verify import verify
@@ -56,7 +57,7 @@ def tamper(path: Path, *statements: str) -> None:
 
 
 def test_a_fresh_log_verifies_and_has_readable_types(filled):
-    verdict = verify(filled)
+    verdict = read(filled, verify)
     assert (verdict.ok, verdict.rows) == (True, 10)
     db = Database(filled)
     columns = {c.name: c.type for c in db["messages"].columns}
@@ -86,7 +87,7 @@ def test_a_fresh_log_verifies_and_has_readable_types(filled):
 )  # fmt: skip
 def test_verify_names_the_first_bad_row(filled, statements, bad_row):
     tamper(filled, *statements)
-    verdict = verify(filled)
+    verdict = read(filled, verify)
     assert not verdict.ok
     assert verdict.first_bad_id == bad_row
     if bad_row is not None:
@@ -105,7 +106,7 @@ def test_an_inserted_row_with_a_valid_looking_hash_is_caught(filled):
             f"INSERT INTO messages ({', '.join(forged)}) VALUES ({', '.join('?' for _ in forged)})",
             list(forged.values()),
         )
-    assert not verify(filled).ok
+    assert not read(filled, verify).ok
 
 
 def test_the_same_source_message_is_logged_once(db_path):
@@ -116,7 +117,7 @@ def test_the_same_source_message_is_logged_once(db_path):
     assert (first.id, first.duplicate) == (1, False)
     assert (again.id, again.duplicate) == (1, True)
     assert other.id == 2
-    assert verify(db_path).rows == 2
+    assert read(db_path, verify).rows == 2
 
 
 def test_concurrent_threads_and_tasks_lose_no_row(db_path):
@@ -135,7 +136,7 @@ def test_concurrent_threads_and_tasks_lose_no_row(db_path):
         asyncio.run(tasks())
         for thread in threads:
             thread.join()
-    verdict = verify(db_path)
+    verdict = read(db_path, verify)
     assert (verdict.ok, verdict.rows) == (True, 1100)
 
 
@@ -153,11 +154,11 @@ def test_verify_while_the_log_is_written_sees_one_consistent_moment(db_path):
         thread.start()
         verdicts = []
         while not done.is_set():
-            verdicts.append(verify(db_path))
+            verdicts.append(read(db_path, verify))
         thread.join()
     assert verdicts
     assert all(verdict.ok for verdict in verdicts), [v.describe() for v in verdicts if not v.ok]
-    assert verify(db_path).rows == 1500
+    assert read(db_path, verify).rows == 1500
 
 
 WRITER = """
@@ -182,7 +183,7 @@ def test_several_processes_keep_one_chain(db_path):
     for writer in writers:
         writer.communicate(timeout=120)
         assert writer.returncode == 0
-    verdict = verify(db_path)
+    verdict = read(db_path, verify)
     assert (verdict.ok, verdict.rows) == (True, 450)
 
 
@@ -194,7 +195,7 @@ def test_a_writer_killed_mid_run_loses_no_returned_row(db_path):
     os.kill(writer.pid, signal.SIGKILL)
     writer.wait(timeout=30)
     writer.stdout.close()
-    verdict = verify(db_path)
+    verdict = read(db_path, verify)
     assert verdict.ok
     with connection(db_path) as db:
         stored = {row["id"] for row in db.query("SELECT id FROM messages")}
@@ -215,7 +216,7 @@ def test_a_full_disk_is_a_clear_error_and_leaves_a_valid_file(db_path):
     with pytest.raises(sqlite3.OperationalError, match="full"):
         fill()
     db.close()
-    assert verify(db_path).ok
+    assert read(db_path, verify).ok
     error = _explain(sqlite3.OperationalError("database or disk is full"), db_path)
     assert "the disk is full" in str(error)
 
@@ -226,7 +227,7 @@ def test_a_read_only_database_is_a_clear_error(filled):
         _write(Database(conn), [entry(99)])
     conn.close()
     assert "read-only" in str(_explain(raised.value, filled))
-    assert verify(filled).ok
+    assert read(filled, verify).ok
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes to read-only files")
@@ -249,18 +250,20 @@ def test_cases_open_once_and_resolve_in_the_chain(db_path):
     with EvidenceLog(db_path) as log:
         log.append(entry(1, order_id="8123456789012345", scenario="price_drop"))
         log.append(entry(2, order_id="8123456789012345", scenario="other"))
-        logged = resolve_case(
-            log, "8123456789012345", "refund_difference", Amount(Decimal("8.00"), "USD")
+        logged = log.write(
+            lambda d: resolve_case(
+                d, "8123456789012345", "refund_difference", Amount(Decimal("8.00"), "USD")
+            )
         )
         with pytest.raises(StoreError, match="no case"):
-            resolve_case(log, "111", "refund")
+            log.write(lambda d: resolve_case(d, "111", "refund"))
     with connection(db_path) as db:
         case = find_case(db, "8123456789012345")
     assert (case.status, case.scenario, case.resolution, case.amount, case.currency) == (
         "resolved", "price_drop", "refund_difference", "8.00", "USD",
     )  # fmt: skip
     assert case.resolved_at == logged.ts
-    assert verify(db_path).rows == 3
+    assert read(db_path, verify).rows == 3
 
 
 def test_a_write_function_runs_on_the_writer_thread_in_order_with_appends(db_path):
@@ -275,7 +278,7 @@ def test_a_write_function_runs_on_the_writer_thread_in_order_with_appends(db_pat
         assert asyncio.run(log.write_async(lambda db: threading.current_thread().name)) == (
             "evidence-log-writer"
         )
-    assert get_setting(db_path, 7, "k") == "v"
+    assert read(db_path, lambda d: get_setting(d, 7, "k")) == "v"
 
 
 def test_a_failing_write_function_is_rolled_back_and_the_writer_carries_on(db_path):
@@ -291,10 +294,10 @@ def test_a_failing_write_function_is_rolled_back_and_the_writer_carries_on(db_pa
         with pytest.raises(StoreError, match="cannot queue another write"):
             log.write(lambda db: log.write(lambda inner: None))
         assert log.append(entry(1)).id == 1
-        set_setting(log, 8, "language", "vi")
-    assert get_setting(db_path, 7, "k") is None
-    assert get_setting(db_path, 8, "language") == "vi"
-    assert verify(db_path).rows == 1
+        log.write(lambda d: set_setting(d, 8, "language", "vi"))
+    assert read(db_path, lambda d: get_setting(d, 7, "k")) is None
+    assert read(db_path, lambda d: get_setting(d, 8, "language")) == "vi"
+    assert read(db_path, verify).rows == 1
 
 
 def test_a_closed_log_refuses_writes_instead_of_waiting(db_path):
@@ -305,7 +308,7 @@ def test_a_closed_log_refuses_writes_instead_of_waiting(db_path):
     with pytest.raises(StoreError, match="is closed"):
         log.append(entry(1))
     with pytest.raises(StoreError, match="is closed"):
-        set_setting(log, 7, "language", "vi")
+        log.write(lambda d: set_setting(d, 7, "language", "vi"))
 
 
 def test_a_resolution_is_written_with_its_case_or_not_at_all(db_path, monkeypatch):
@@ -316,17 +319,17 @@ def test_a_resolution_is_written_with_its_case_or_not_at_all(db_path, monkeypatc
         log.append(entry(1, order_id="8123456789012345", scenario="price_drop"))
         monkeypatch.setattr("bot.store.cases.close_case", fail)
         with pytest.raises(StoreError, match="disk is full or failing"):
-            resolve_case(log, "8123456789012345", "refund")
+            log.write(lambda d: resolve_case(d, "8123456789012345", "refund"))
         monkeypatch.undo()
         with connection(db_path) as db:
             assert find_case(db, "8123456789012345").status == "open"
             assert db.execute("SELECT count(*) FROM messages").fetchone()[0] == 1
-        assert verify(db_path).ok
-        logged = resolve_case(log, "8123456789012345", "refund")
+        assert read(db_path, verify).ok
+        logged = log.write(lambda d: resolve_case(d, "8123456789012345", "refund"))
     assert logged.id == 2
     with connection(db_path) as db:
         assert find_case(db, "8123456789012345").resolved_at == logged.ts
-    assert (verify(db_path).ok, verify(db_path).rows) == (True, 2)
+    assert (read(db_path, verify).ok, read(db_path, verify).rows) == (True, 2)
 
 
 def test_writes_from_many_threads_interleave_with_appends(db_path):
@@ -336,10 +339,10 @@ def test_writes_from_many_threads_interleave_with_appends(db_path):
         try:
             for n in range(50):
                 log.append(entry(seller * 100 + n, source_id=f"{seller}:{n}"))
-                set_setting(log, seller, "count", str(n))
+                log.write(partial(set_setting, seller_id=seller, key="count", value=str(n)))
                 if seller == 0 and n % 10 == 0:
                     log.append(entry(n, order_id=f"9{n}"))
-                    resolve_case(log, f"9{n}", "refund")
+                    log.write(partial(resolve_case, order_id=f"9{n}", resolution="refund"))
         except BaseException as error:
             errors.append(error)
 
@@ -350,8 +353,9 @@ def test_writes_from_many_threads_interleave_with_appends(db_path):
         for thread in threads:
             thread.join()
     assert errors == []
-    assert [get_setting(db_path, seller, "count") for seller in range(6)] == ["49"] * 6
-    assert (verify(db_path).ok, verify(db_path).rows) == (True, 6 * 50 + 5 * 2)
+    counts = [read(db_path, partial(get_setting, seller_id=s, key="count")) for s in range(6)]
+    assert counts == ["49"] * 6
+    assert (read(db_path, verify).ok, read(db_path, verify).rows) == (True, 6 * 50 + 5 * 2)
 
 
 def test_csv_export_opens_in_excel_with_every_script(filled):
@@ -422,7 +426,7 @@ def test_console_from_a_pipe_logs_each_message_and_its_draft(tmp_path, session_c
     assert "price_drop" in out
     assert "damaged_item" in out
     assert "buyer>" not in out
-    verdict = verify(db)
+    verdict = read(db, verify)
     assert (verdict.ok, verdict.rows) == (True, 4)
     with connection(db) as conn:
         directions = [
@@ -438,12 +442,12 @@ def test_console_uses_replybot_db_from_the_environment(tmp_path, session_cache, 
         [sys.executable, "-m", "bot", "console"], input=b"where is my parcel\n",
         capture_output=True, timeout=120, check=True, env={**os.environ, "REPLYBOT_DB": str(db)},
     )  # fmt: skip
-    assert verify(db).rows == 2
+    assert read(db, verify).rows == 2
 
 
 def test_verify_and_export_leave_the_evidence_file_untouched(filled, tmp_path):
     before = filled.read_bytes()
-    assert verify(filled).ok
+    assert read(filled, verify).ok
     with connection(filled) as db:
         export_text(db, Filters(), "csv")
     assert filled.read_bytes() == before
@@ -465,12 +469,15 @@ def test_new_messages_become_searchable_while_the_log_is_open(db_path):
 
 def test_a_setting_saved_again_replaces_the_old_value(db_path):
     with EvidenceLog(db_path) as log:
-        set_setting(log, 7, "language", "vi")
-        set_setting(log, 7, "language", "ko")
-        assert get_setting(db_path, 7, "language") == "ko"
-        assert get_setting(db_path, 8, "language") is None
-        save_shop_setting(log, "shop_name", "Lotus")
-        assert save_shop_setting(log, "shop_name", "Lotus Home").shop_name == "Lotus Home"
+        log.write(lambda d: set_setting(d, 7, "language", "vi"))
+        log.write(lambda d: set_setting(d, 7, "language", "ko"))
+        assert read(db_path, lambda d: get_setting(d, 7, "language")) == "ko"
+        assert read(db_path, lambda d: get_setting(d, 8, "language")) is None
+        log.write(lambda d: save_shop_setting(d, "shop_name", "Lotus"))
+        assert (
+            log.write(lambda d: save_shop_setting(d, "shop_name", "Lotus Home")).shop_name
+            == "Lotus Home"
+        )
     with connection(db_path) as db:
         assert db.table("seller_settings").count == 2
 
@@ -480,5 +487,5 @@ def test_a_file_without_settings_or_corrections_gives_the_defaults(tmp_path):
     other = Database(path)
     other["notes"].insert({"text": "not an evidence log"})
     other.close()
-    assert load_shop_settings(path) == ShopSettings()
-    assert load_corrections(path) == []
+    assert read(path, load_shop_settings) == ShopSettings()
+    assert read(path, load_corrections) == []

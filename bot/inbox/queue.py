@@ -5,20 +5,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Literal
+
+from sqlite_utils import Database
 
 from bot.inbox.autoreply import BuyerKey
 from bot.inbox.state import utc_text
-from bot.store.log import connection
 
 
-def direction_of(path: Path, source_id: str) -> Literal["in", "out"] | None:
+def direction_of(db: Database, source_id: str) -> Literal["in", "out"] | None:
     """Whether a logged message was the buyer's ("in") or the seller's ("out")."""
-    with connection(path) as db:
-        row = db.execute(
-            "SELECT direction FROM messages WHERE source_id = ?", [source_id]
-        ).fetchone()
+    row = db.execute("SELECT direction FROM messages WHERE source_id = ?", [source_id]).fetchone()
     if row is None:
         return None
     return "out" if row[0] == "out" else "in"
@@ -68,42 +65,32 @@ _WAITING = """
 are not answers. An edit counts for the text shown and for dispute risk."""
 
 
-def waiting_count(path: Path) -> int:
-    if not path.exists():
-        return 0
-    with connection(path) as db:
-        return db.execute(f"SELECT count(*) FROM ({_WAITING})").fetchone()[0]
+def waiting_count(db: Database) -> int:
+    return db.execute(f"SELECT count(*) FROM ({_WAITING})").fetchone()[0]
 
 
-def waiting(path: Path, limit: int = 50) -> list[Waiting]:
+def waiting(db: Database, limit: int = 50) -> list[Waiting]:
     """Conversations waiting for a human answer: dispute risk first, then the oldest."""
-    if not path.exists():
-        return []
-    with connection(path) as db:
-        rows = db.execute(
-            f"{_WAITING} ORDER BY risk DESC, since ASC LIMIT ?",
-            [limit],
-        ).fetchall()
-        found = []
-        for channel, bc, chat_id, last_id, first_ts, risk, count in rows:
-            latest = db.execute(
-                "SELECT text, scenario, language, buyer_name FROM messages WHERE id = ?",
-                [last_id],
-            ).fetchone()
-            found.append(
-                Waiting(
-                    buyer=(bc, chat_id),
-                    channel=channel,
-                    message_id=last_id,
-                    ts=first_ts,
-                    text=latest[0],
-                    scenario=latest[1],
-                    language=latest[2],
-                    dispute_risk=bool(risk),
-                    buyer_name=latest[3],
-                    unanswered=count,
-                )
+    rows = db.execute(f"{_WAITING} ORDER BY risk DESC, since ASC LIMIT ?", [limit]).fetchall()
+    found = []
+    for channel, bc, chat_id, last_id, first_ts, risk, count in rows:
+        latest = db.execute(
+            "SELECT text, scenario, language, buyer_name FROM messages WHERE id = ?", [last_id]
+        ).fetchone()
+        found.append(
+            Waiting(
+                buyer=(bc, chat_id),
+                channel=channel,
+                message_id=last_id,
+                ts=first_ts,
+                text=latest[0],
+                scenario=latest[1],
+                language=latest[2],
+                dispute_risk=bool(risk),
+                buyer_name=latest[3],
+                unanswered=count,
             )
+        )
     return found
 
 
@@ -114,20 +101,17 @@ class Counts:
     seller_replies: int
 
 
-def counts_since(path: Path, since: datetime) -> Counts:
+def counts_since(db: Database, since: datetime) -> Counts:
     """Buyer messages, auto-replies and seller replies in the inbox since a time."""
-    if not path.exists():
-        return Counts(0, 0, 0)
-    with connection(path) as db:
-        row = db.execute(
-            "SELECT "
-            "coalesce(sum(direction = 'in' AND kind = 'message'), 0), "
-            "coalesce(sum(direction = 'out' AND template LIKE 'auto_reply_%'), 0), "
-            "coalesce(sum(direction = 'out' AND kind = 'message' "
-            "AND (template IS NULL OR template NOT LIKE 'auto_reply_%')), 0) "
-            "FROM messages WHERE channel IN ('business', 'direct') AND ts >= ?",
-            [utc_text(since)],
-        ).fetchone()
+    row = db.execute(
+        "SELECT "
+        "coalesce(sum(direction = 'in' AND kind = 'message'), 0), "
+        "coalesce(sum(direction = 'out' AND template LIKE 'auto_reply_%'), 0), "
+        "coalesce(sum(direction = 'out' AND kind = 'message' "
+        "AND (template IS NULL OR template NOT LIKE 'auto_reply_%')), 0) "
+        "FROM messages WHERE channel IN ('business', 'direct') AND ts >= ?",
+        [utc_text(since)],
+    ).fetchone()
     return Counts(*row)
 
 
@@ -143,15 +127,14 @@ class LoggedBuyerMessage:
     """False for a photo or sticker without a caption (it was not analysed)."""
 
 
-def logged_buyer_message(path: Path, row_id: int) -> LoggedBuyerMessage | None:
+def logged_buyer_message(db: Database, row_id: int) -> LoggedBuyerMessage | None:
     """A buyer message of the inbox as logged, to open its card again from the queue."""
-    with connection(path) as db:
-        row = db.execute(
-            "SELECT channel, chat_id, source_id, text, buyer_name, business_connection_id, "
-            "scenario FROM messages WHERE id = ? AND direction = 'in' "
-            "AND kind IN ('message', 'edit') AND channel IN ('business', 'direct')",
-            [row_id],
-        ).fetchone()
+    row = db.execute(
+        "SELECT channel, chat_id, source_id, text, buyer_name, business_connection_id, "
+        "scenario FROM messages WHERE id = ? AND direction = 'in' "
+        "AND kind IN ('message', 'edit') AND channel IN ('business', 'direct')",
+        [row_id],
+    ).fetchone()
     if row is None:
         return None
     channel, chat_id, source_id, text, buyer_name, connection_id, scenario = row

@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
+from functools import partial
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -111,23 +111,20 @@ class Queue:
 
 
 class Inbox:
-    def __init__(
-        self, db_path: Path, log: EvidenceLog, analyzer: AnalysisBatcher, renderer: Renderer
-    ) -> None:
-        self.db_path = db_path
+    def __init__(self, log: EvidenceLog, analyzer: AnalysisBatcher, renderer: Renderer) -> None:
         self._log = log
         self._analyzer = analyzer
         self._renderer = renderer
-        self._peak: PeakMode = state.load_peak(db_path)
-        self._hours: WorkingHours | None = state.load_hours(db_path)
-        self._connections = state.load_connections(db_path)
+        self._peak: PeakMode = log.read(state.load_peak)
+        self._hours: WorkingHours | None = log.read(state.load_hours)
+        self._connections = log.read(state.load_connections)
         self.cooldowns = Cooldowns()
         self._sending: set[str] = set()
         self._sent: set[str] = set()
         self._settings_lock = asyncio.Lock()
         """Held while a seller command reads, changes and stores the modes or hours: mode
         commands run one at a time."""
-        auto, answered = state.recent_replies(db_path, timedelta(hours=24))
+        auto, answered = log.read(partial(state.recent_replies, since=timedelta(hours=24)))
         self.cooldowns.auto_replied.update(auto)
         self.cooldowns.seller_answered.update(answered)
 
@@ -139,13 +136,18 @@ class Inbox:
     def hours(self) -> WorkingHours | None:
         return self._hours
 
+    async def shop_zone(self, configured: str | None) -> ShopZone:
+        """The shop's time zone as it is in force now (bot.inbox.zone gives the order);
+        `configured` is REPLYBOT_TIMEZONE."""
+        return await self._log.read_async(partial(state.shop_zone, configured=configured))
+
     def owner_of(self, connection_id: str | None) -> int | None:
         connection = self._connections.get(connection_id or "")
         return connection.owner_user_id if connection else None
 
     async def remember_connection(self, connection: BusinessConnection) -> None:
         """A business account connected, changed its rights or disconnected."""
-        await asyncio.to_thread(state.save_connection, self._log, connection)
+        await self._log.write_async(partial(state.save_connection, connection_info=connection))
         self._connections[connection.connection_id] = connection
 
     async def peak_on(self, until: datetime | None = None, at: datetime | None = None) -> PeakMode:
@@ -154,8 +156,8 @@ class Inbox:
         if until is not None and until <= at:
             raise HoursError("that time has already passed")
         async with self._settings_lock:
-            self._peak = await asyncio.to_thread(
-                state.switch_peak, self._log, on=True, until=until, at=at
+            self._peak = await self._log.write_async(
+                partial(state.switch_peak, on=True, until=until, at=at)
             )
             return self._peak
 
@@ -164,7 +166,7 @@ class Inbox:
         at = at or datetime.now(UTC)
         async with self._settings_lock:
             ended = [window for window in self._peak.windows if window.covers(at)]
-            self._peak = await asyncio.to_thread(state.switch_peak, self._log, on=False, at=at)
+            self._peak = await self._log.write_async(partial(state.switch_peak, on=False, at=at))
             return ended
 
     async def add_peak_window(
@@ -173,8 +175,10 @@ class Inbox:
         if ends_at <= (at or datetime.now(UTC)):
             raise HoursError("that window has already ended")
         async with self._settings_lock:
-            window = await asyncio.to_thread(
-                state.add_window, self._log, starts_at, ends_at, created_by
+            window = await self._log.write_async(
+                partial(
+                    state.add_window, starts_at=starts_at, ends_at=ends_at, created_by=created_by
+                )
             )
             self._peak = replace(self._peak, windows=(*self._peak.windows, window))
             return window
@@ -183,21 +187,21 @@ class Inbox:
         """The scheduled windows that have not started are dropped; returns them."""
         at = at or datetime.now(UTC)
         async with self._settings_lock:
-            cancelled = await asyncio.to_thread(state.cancel_windows, self._log, at)
-            self._peak = await asyncio.to_thread(state.load_peak, self.db_path)
+            cancelled = await self._log.write_async(partial(state.cancel_windows, at=at))
+            self._peak = await self._log.read_async(state.load_peak)
             return cancelled
 
     async def reload_peak(self) -> PeakMode:
         """Read the peak mode again, as a scheduled window opens or closes."""
         async with self._settings_lock:
-            self._peak = await asyncio.to_thread(state.load_peak, self.db_path)
+            self._peak = await self._log.read_async(state.load_peak)
             return self._peak
 
     async def set_hours(self, line: str, configured_zone: str | None) -> WorkingHours:
         """Apply one line such as `mon-fri 09:00-18:00 Asia/Shanghai` to the working hours;
         without a zone of their own they are in the shop's."""
         async with self._settings_lock:
-            zone = await asyncio.to_thread(state.shop_zone, self.db_path, configured_zone)
+            zone = await self.shop_zone(configured_zone)
             hours = parse_hours(line, self._hours, zone.name)
             return await self._save_hours(hours)
 
@@ -207,7 +211,7 @@ class Inbox:
             closures = self._hours.closures if self._hours else ()
             if not closures:
                 return await self._save_hours(None)
-            zone = await asyncio.to_thread(state.shop_zone, self.db_path, configured_zone)
+            zone = await self.shop_zone(configured_zone)
             return await self._save_hours(WorkingHours.closures_only(zone.name, closures))
 
     async def add_closure(
@@ -217,7 +221,7 @@ class Inbox:
         async with self._settings_lock:
             base = self._hours
             if base is None:
-                zone = await asyncio.to_thread(state.shop_zone, self.db_path, configured_zone)
+                zone = await self.shop_zone(configured_zone)
                 base = WorkingHours.closures_only(zone.name, ())
             return await self._save_hours(replace(base, closures=(*base.closures, closure)))
 
@@ -230,7 +234,7 @@ class Inbox:
             )
 
     async def _save_hours(self, hours: WorkingHours | None) -> WorkingHours | None:
-        await asyncio.to_thread(state.save_hours, self._log, hours)
+        await self._log.write_async(partial(state.save_hours, hours=hours))
         self._hours = hours
         return hours
 
@@ -238,18 +242,17 @@ class Inbox:
         """The peak mode, and the buyer messages and replies since midnight in the shop's zone."""
         at = at or datetime.now(UTC)
         async with self._settings_lock:
-            today = await asyncio.to_thread(counts_since, self.db_path, zone.start_of_day(at))
-            count = await asyncio.to_thread(waiting_count, self.db_path)
+            today, count = await self._log.read_async(
+                lambda db: (counts_since(db, zone.start_of_day(at)), waiting_count(db))
+            )
             return PeakReport(self._peak, today, count)
 
     async def queue(self, limit: int) -> Queue:
-        entries = await asyncio.to_thread(waiting, self.db_path, limit)
-        total = await asyncio.to_thread(waiting_count, self.db_path) if entries else 0
-        return Queue(entries, total)
+        return await self._log.read_async(lambda db: Queue(waiting(db, limit), waiting_count(db)))
 
     async def logged_message(self, row_id: int) -> LoggedBuyerMessage | None:
         """A buyer message of the inbox as logged, to open its card again from the queue."""
-        return await asyncio.to_thread(logged_buyer_message, self.db_path, row_id)
+        return await self._log.read_async(partial(logged_buyer_message, row_id=row_id))
 
     async def receive(
         self, message: BuyerMessage, shop: ShopSettings, at: datetime | None = None
@@ -261,7 +264,9 @@ class Inbox:
             await self._log.append_async(self._entry(message, "out"))
             return Received(None)
         if message.kind == "deletion":
-            direction = await asyncio.to_thread(direction_of, self.db_path, message.source_id)
+            direction = await self._log.read_async(
+                partial(direction_of, source_id=message.source_id)
+            )
             logged = await self._log.append_async(self._entry(message, direction or "in"))
             return Received(None, duplicate=logged.duplicate)
         analysis = None

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from sqlite_utils import Database
 
@@ -15,7 +14,7 @@ from bot.inbox.autoreply import BuyerKey
 from bot.inbox.hours import WorkingHours
 from bot.inbox.peak import PeakMode, PeakWindow
 from bot.inbox.zone import ShopZone, choose_zone
-from bot.store.log import EvidenceLog, connection, utc_now
+from bot.store.log import utc_now
 from bot.store.shop import SHOP
 
 _PEAK_MANUAL = "peak_manual"
@@ -39,25 +38,19 @@ def _set(db: Database, key: str, value: str | None) -> None:
     )
 
 
-def _settings(path: Path) -> dict[str, str]:
-    if not path.exists():
-        return {}
-    with connection(path) as db:
-        rows = db.execute("SELECT key, value FROM seller_settings WHERE seller_id = ?", [SHOP])
-        return dict(rows.fetchall())
+def _settings(db: Database) -> dict[str, str]:
+    rows = db.execute("SELECT key, value FROM seller_settings WHERE seller_id = ?", [SHOP])
+    return dict(rows.fetchall())
 
 
-def load_peak(path: Path) -> PeakMode:
-    settings = _settings(path)
+def load_peak(db: Database) -> PeakMode:
+    settings = _settings(db)
     until = settings.get(_PEAK_UNTIL)
-    windows: tuple[PeakWindow, ...] = ()
-    if path.exists():
-        with connection(path) as db:
-            rows = db.execute("SELECT id, starts_at, ends_at FROM peak_windows ORDER BY starts_at")
-            windows = tuple(
-                PeakWindow(row_id, datetime.fromisoformat(start), datetime.fromisoformat(end))
-                for row_id, start, end in rows.fetchall()
-            )
+    rows = db.execute("SELECT id, starts_at, ends_at FROM peak_windows ORDER BY starts_at")
+    windows = tuple(
+        PeakWindow(row_id, datetime.fromisoformat(start), datetime.fromisoformat(end))
+        for row_id, start, end in rows.fetchall()
+    )
     return PeakMode(
         manual=settings.get(_PEAK_MANUAL) == "1",
         until=datetime.fromisoformat(until) if until else None,
@@ -66,63 +59,52 @@ def load_peak(path: Path) -> PeakMode:
 
 
 def switch_peak(
-    log: EvidenceLog, *, on: bool, until: datetime | None = None, at: datetime | None = None
+    db: Database, *, on: bool, until: datetime | None = None, at: datetime | None = None
 ) -> PeakMode:
-    """Peak mode on (optionally until a time) or off; off also ends a window under way."""
+    """A write function: peak mode on (optionally until a time) or off; off also ends a
+    window under way. Returns the peak mode now stored."""
     now = utc_text(at or datetime.now(UTC))
-
-    def switch(db: Database) -> None:
-        _set(db, _PEAK_MANUAL, "1" if on else "0")
-        _set(db, _PEAK_UNTIL, utc_text(until) if on and until else None)
-        if not on:
-            db.execute(
-                "UPDATE peak_windows SET ends_at = ? WHERE starts_at <= ? AND ends_at > ?",
-                [now, now, now],
-            )
-
-    log.write(switch)
-    return load_peak(log.path)
-
-
-def add_window(
-    log: EvidenceLog, starts_at: datetime, ends_at: datetime, created_by: str
-) -> PeakWindow:
-    def add(db: Database) -> PeakWindow:
-        cursor = db.execute(
-            "INSERT INTO peak_windows (starts_at, ends_at, created_by) VALUES (?, ?, ?)",
-            [utc_text(starts_at), utc_text(ends_at), created_by],
+    _set(db, _PEAK_MANUAL, "1" if on else "0")
+    _set(db, _PEAK_UNTIL, utc_text(until) if on and until else None)
+    if not on:
+        db.execute(
+            "UPDATE peak_windows SET ends_at = ? WHERE starts_at <= ? AND ends_at > ?",
+            [now, now, now],
         )
-        return PeakWindow(int(cursor.lastrowid or 0), starts_at, ends_at)
-
-    return log.write(add)
+    return load_peak(db)
 
 
-def cancel_windows(log: EvidenceLog, at: datetime) -> list[PeakWindow]:
-    """Scheduled windows that have not started yet are removed; returns them."""
-    upcoming = [w for w in load_peak(log.path).windows if w.starts_at > at]
+def add_window(db: Database, starts_at: datetime, ends_at: datetime, created_by: str) -> PeakWindow:
+    """A write function: schedule a peak window."""
+    cursor = db.execute(
+        "INSERT INTO peak_windows (starts_at, ends_at, created_by) VALUES (?, ?, ?)",
+        [utc_text(starts_at), utc_text(ends_at), created_by],
+    )
+    return PeakWindow(int(cursor.lastrowid or 0), starts_at, ends_at)
 
-    def cancel(db: Database) -> None:
-        db.execute("DELETE FROM peak_windows WHERE starts_at > ?", [utc_text(at)])
 
-    log.write(cancel)
+def cancel_windows(db: Database, at: datetime) -> list[PeakWindow]:
+    """A write function: scheduled windows that have not started yet are removed; returns them."""
+    upcoming = [window for window in load_peak(db).windows if window.starts_at > at]
+    db.execute("DELETE FROM peak_windows WHERE starts_at > ?", [utc_text(at)])
     return upcoming
 
 
-def load_hours(path: Path) -> WorkingHours | None:
-    saved = _settings(path).get(_HOURS)
+def load_hours(db: Database) -> WorkingHours | None:
+    saved = _settings(db).get(_HOURS)
     return WorkingHours.from_json(json.loads(saved)) if saved else None
 
 
-def save_hours(log: EvidenceLog, hours: WorkingHours | None) -> None:
-    saved = json.dumps(hours.to_json()) if hours else None
-    log.write(lambda db: _set(db, _HOURS, saved))
+def save_hours(db: Database, hours: WorkingHours | None) -> None:
+    """A write function: the weekly hours and closures, or none."""
+    _set(db, _HOURS, json.dumps(hours.to_json()) if hours else None)
 
 
-def shop_zone(path: Path, configured: str | None) -> ShopZone:
+def shop_zone(db: Database, configured: str | None) -> ShopZone:
     """The shop's time zone (see bot.inbox.zone): /settings timezone, else the working hours'
     zone, else `configured` (REPLYBOT_TIMEZONE), else UTC. Every time shown to a seller and
     every time a seller writes uses it."""
-    settings = _settings(path)
+    settings = _settings(db)
     saved = settings.get(_HOURS)
     hours_zone = json.loads(saved)["timezone"] if saved else None
     return choose_zone(settings.get("timezone"), hours_zone, configured)
@@ -136,7 +118,8 @@ class BusinessConnection:
     is_enabled: bool
 
 
-def save_connection(log: EvidenceLog, connection_info: BusinessConnection) -> None:
+def save_connection(db: Database, connection_info: BusinessConnection) -> None:
+    """A write function: a business connection as Telegram last described it."""
     values = [
         connection_info.connection_id,
         str(connection_info.owner_user_id),
@@ -144,50 +127,40 @@ def save_connection(log: EvidenceLog, connection_info: BusinessConnection) -> No
         int(connection_info.is_enabled),
         utc_now(),
     ]
-
-    def save(db: Database) -> None:
-        db.execute(
-            "INSERT INTO business_connections "
-            "(connection_id, owner_user_id, can_reply, is_enabled, updated_at) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT(connection_id) DO UPDATE SET "
-            "owner_user_id = excluded.owner_user_id, can_reply = excluded.can_reply, "
-            "is_enabled = excluded.is_enabled, updated_at = excluded.updated_at",
-            values,
-        )
-
-    log.write(save)
+    db.execute(
+        "INSERT INTO business_connections "
+        "(connection_id, owner_user_id, can_reply, is_enabled, updated_at) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT(connection_id) DO UPDATE SET "
+        "owner_user_id = excluded.owner_user_id, can_reply = excluded.can_reply, "
+        "is_enabled = excluded.is_enabled, updated_at = excluded.updated_at",
+        values,
+    )
 
 
-def load_connections(path: Path) -> dict[str, BusinessConnection]:
-    if not path.exists():
-        return {}
-    with connection(path) as db:
-        rows = db.execute(
-            "SELECT connection_id, owner_user_id, can_reply, is_enabled FROM business_connections"
-        ).fetchall()
+def load_connections(db: Database) -> dict[str, BusinessConnection]:
+    rows = db.execute(
+        "SELECT connection_id, owner_user_id, can_reply, is_enabled FROM business_connections"
+    ).fetchall()
     return {
         row[0]: BusinessConnection(row[0], int(row[1]), bool(row[2]), bool(row[3])) for row in rows
     }
 
 
 def recent_replies(
-    path: Path, since: timedelta
+    db: Database, since: timedelta
 ) -> tuple[dict[BuyerKey, datetime], dict[BuyerKey, datetime]]:
     """The last auto-reply and the last seller answer of each buyer within `since`, to carry
     the cool-downs across a restart."""
     auto: dict[BuyerKey, datetime] = {}
     seller: dict[BuyerKey, datetime] = {}
-    if not path.exists():
-        return auto, seller
     cutoff = utc_text(datetime.now(UTC) - since)
-    with connection(path) as db:
-        rows = db.execute(
-            "SELECT coalesce(business_connection_id, ''), chat_id, template, max(ts) FROM messages "
-            "WHERE direction = 'out' AND kind = 'message' AND channel IN ('business', 'direct') "
-            "AND ts >= ? AND coalesce(template, '') != 'auto_reply_welcome' "
-            "GROUP BY 1, 2, coalesce(template IN ('auto_reply_busy', 'auto_reply_away'), 0)",
-            [cutoff],
-        ).fetchall()
+    rows = db.execute(
+        "SELECT coalesce(business_connection_id, ''), chat_id, template, max(ts) FROM messages "
+        "WHERE direction = 'out' AND kind = 'message' AND channel IN ('business', 'direct') "
+        "AND ts >= ? AND coalesce(template, '') != 'auto_reply_welcome' "
+        "GROUP BY 1, 2, coalesce(template IN ('auto_reply_busy', 'auto_reply_away'), 0)",
+        [cutoff],
+    ).fetchall()
     for bc, chat_id, template, ts in rows:
         target = auto if template in {"auto_reply_busy", "auto_reply_away"} else seller
         target[(bc, chat_id)] = datetime.fromisoformat(ts)

@@ -9,7 +9,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from bot.analysis import Amount
-from bot.store.log import Entry, EvidenceLog, Logged, StoreError, append_rows
+from bot.store.log import Entry, Logged, StoreError, append_rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,34 +34,30 @@ def order_messages(db: Database, order_id: str) -> list[dict[str, Any]]:
 
 
 def resolve_case(
-    log: EvidenceLog, order_id: str, resolution: str, amount: Amount | None = None
+    db: Database, order_id: str, resolution: str, amount: Amount | None = None
 ) -> Logged:
-    """Close an order's case and record the resolution in the chain, in one transaction:
-    both are written or neither."""
-
-    def resolve(db: Database) -> Logged:
-        case = find_case(db, order_id)
-        if case is None:
-            raise StoreError(f"no case for order {order_id}: no message about it was logged")
-        money = f" {format(amount.value, 'f')} {amount.currency or ''}".rstrip() if amount else ""
-        [logged] = append_rows(
-            db,
-            [
-                Entry(
-                    direction="out",
-                    channel="console",
-                    kind="case",
-                    order_id=order_id,
-                    scenario=case.scenario,
-                    resolution=resolution,
-                    text=f"Case resolved: {resolution}{money}",
-                )
-            ],
-        )
-        close_case(db, order_id, resolution, amount, logged.ts)
-        return logged
-
-    return log.write(resolve)
+    """A write function: close an order's case and record the resolution in the chain, in
+    the one transaction `EvidenceLog.write` runs it in: both are written or neither."""
+    case = find_case(db, order_id)
+    if case is None:
+        raise StoreError(f"no case for order {order_id}: no message about it was logged")
+    money = f" {format(amount.value, 'f')} {amount.currency or ''}".rstrip() if amount else ""
+    [logged] = append_rows(
+        db,
+        [
+            Entry(
+                direction="out",
+                channel="console",
+                kind="case",
+                order_id=order_id,
+                scenario=case.scenario,
+                resolution=resolution,
+                text=f"Case resolved: {resolution}{money}",
+            )
+        ],
+    )
+    close_case(db, order_id, resolution, amount, logged.ts)
+    return logged
 
 
 def close_case(

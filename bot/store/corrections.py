@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from sqlite_utils import Database
 
 from bot.nlp.dataset import Example
-from bot.store.log import EvidenceLog, connection, utc_now
+from bot.store.log import utc_now
 
 
 def save_correction(
-    log: EvidenceLog,
+    db: Database,
     *,
     seller_id: int,
     text: str,
@@ -19,6 +17,7 @@ def save_correction(
     scenario: str,
     dispute_risk: bool,
 ) -> None:
+    """A write function: store a seller's correction of a card's scenario."""
     row = {
         "ts": utc_now(),
         "seller_id": str(seller_id),
@@ -27,23 +26,15 @@ def save_correction(
         "scenario": scenario,
         "dispute_risk": int(dispute_risk),
     }
-
-    def insert(db: Database) -> None:
-        db.table("corrections").insert(row)
-
-    log.write(insert)
+    db.table("corrections").insert(row)
 
 
-def load_corrections(path: Path) -> list[Example]:
-    """Every stored correction, the latest label winning when a text was corrected twice
-    (a log from before corrections were kept has none)."""
-    if not path.exists():
-        return []
-    with connection(path) as db:
-        latest = {
-            row["text"]: Example(
-                row["text"], row["language"], row["scenario"], bool(row["dispute_risk"])
-            )
-            for row in db.table("corrections").rows_where(order_by="id")
-        }
+def load_corrections(db: Database) -> list[Example]:
+    """Every stored correction, the latest label winning when a text was corrected twice."""
+    latest = {
+        row["text"]: Example(
+            row["text"], row["language"], row["scenario"], bool(row["dispute_risk"])
+        )
+        for row in db.table("corrections").rows_where(order_by="id")
+    }
     return list(latest.values())

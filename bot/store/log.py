@@ -37,6 +37,8 @@ from bot.store.schema import migrate
 
 Direction = Literal["in", "out"]
 Channel = Literal["assistant", "business", "direct", "console"]
+T = TypeVar("T")
+
 DB_ENV = "REPLYBOT_DB"
 DEFAULT_DB = "replybot.db"
 _BATCH = 500
@@ -223,6 +225,18 @@ def connection(path: Path) -> Iterator[Database]:
         db.close()
 
 
+def read(path: Path, fn: Callable[[Database], T]) -> T:
+    """Run `fn` on a read-only connection inside one read transaction, so everything it
+    reads is one moment of the log (rows logged meanwhile are not half seen). The read path
+    of every store function; `EvidenceLog.write` is the write path."""
+    with connection(path) as db:
+        db.execute("BEGIN")
+        try:
+            return fn(db)
+        finally:
+            db.execute("ROLLBACK")
+
+
 _ENTRY_FIELDS = tuple(field.name for field in fields(Entry))
 
 
@@ -309,7 +323,6 @@ def _index_for_search(db: Database) -> None:
 _Job = tuple[Sequence[Entry], Future[list[Logged]]]
 _INDEX_EVERY = 256
 _INDEX_AFTER_IDLE = 0.5
-T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -460,6 +473,14 @@ class EvidenceLog:
         future: Future[T] = Future()
         self._put(_Call(fn, future))
         return future
+
+    def read(self, fn: Callable[[Database], T]) -> T:
+        """Run `fn` on the calling thread over one moment of the log (`read`)."""
+        return read(self.path, fn)
+
+    async def read_async(self, fn: Callable[[Database], T]) -> T:
+        """`read` on a worker thread, without blocking the event loop."""
+        return await asyncio.to_thread(read, self.path, fn)
 
     def write(self, fn: Callable[[Database], T]) -> T:
         """Run `fn` on the writer thread inside one `BEGIN IMMEDIATE` transaction, after

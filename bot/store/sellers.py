@@ -1,32 +1,25 @@
-"""Per-seller settings (such as the language of the seller's mirror of each draft)."""
+"""Per-seller settings (such as the language of the seller's mirror of each draft).
+
+Like every store function these take the `Database` handed to them by the log's read path
+(`EvidenceLog.read`, `read`) or its write path (`EvidenceLog.write`)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from sqlite_utils import Database
 
-from bot.store.log import EvidenceLog, connection
 
-
-def get_setting(path: Path, seller_id: int, key: str) -> str | None:
-    if not path.exists():
-        return None
-    with connection(path) as db:
-        row = next(
-            db.query(
-                "SELECT value FROM seller_settings WHERE seller_id = ? AND key = ?",
-                [str(seller_id), key],
-            ),
-            None,
-        )
+def get_setting(db: Database, seller_id: int, key: str) -> str | None:
+    row = next(
+        db.query(
+            "SELECT value FROM seller_settings WHERE seller_id = ? AND key = ?",
+            [str(seller_id), key],
+        ),
+        None,
+    )
     return row["value"] if row else None
 
 
-def set_setting(log: EvidenceLog, seller_id: int, key: str, value: str) -> None:
-    row = {"seller_id": str(seller_id), "key": key, "value": value}
-
-    def insert(db: Database) -> None:
-        db.table("seller_settings").insert(row, replace=True)
-
-    log.write(insert)
+def set_setting(db: Database, seller_id: int, key: str, value: str) -> None:
+    db.table("seller_settings").insert(
+        {"seller_id": str(seller_id), "key": key, "value": value}, replace=True
+    )

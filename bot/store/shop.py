@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
+from functools import partial
 from typing import Protocol
 
 from sqlite_utils import Database
 
 from bot.replies.facts import FactError, Facts, ShopSettings, apply_assignments
-from bot.store.log import EvidenceLog, connection
+from bot.store.log import EvidenceLog
 
 SHOP = "shop"
 EDITABLE = tuple(
@@ -17,36 +17,48 @@ EDITABLE = tuple(
 )
 
 
-def load_shop_settings(path: Path) -> ShopSettings:
-    """The defaults, overridden by whatever the sellers have set (none in a log from before
-    settings were kept)."""
-    if not path.exists():
-        return ShopSettings()
-    with connection(path) as db:
-        assignments = [
-            f"{row['key']}={row['value']}"
-            for row in db.table("seller_settings").rows_where(
-                "seller_id = ?", [SHOP], order_by="key"
-            )
-            if row["key"] in EDITABLE
-        ]
+def load_shop_settings(db: Database) -> ShopSettings:
+    """The defaults, overridden by whatever the sellers have set."""
+    assignments = [
+        f"{row['key']}={row['value']}"
+        for row in db.table("seller_settings").rows_where("seller_id = ?", [SHOP], order_by="key")
+        if row["key"] in EDITABLE
+    ]
     _, settings = apply_assignments(Facts(), ShopSettings(), assignments)
     return settings
 
 
-def save_shop_setting(log: EvidenceLog, key: str, value: str) -> ShopSettings:
-    """Validate and store one setting; returns the settings now in force."""
+def save_shop_setting(db: Database, key: str, value: str) -> ShopSettings:
+    """A write function: validate and store one setting; returns the settings now in force
+    (FactError, and nothing stored, when the value cannot be read)."""
     if key not in EDITABLE:
         raise FactError(f"unknown setting {key!r} (choose: {', '.join(EDITABLE)})")
-    current = load_shop_settings(log.path)
-    apply_assignments(Facts(), current, [f"{key}={value}"])
-    row = {"seller_id": SHOP, "key": key, "value": value}
+    apply_assignments(Facts(), load_shop_settings(db), [f"{key}={value}"])
+    db.table("seller_settings").insert(
+        {"seller_id": SHOP, "key": key, "value": value}, replace=True
+    )
+    return load_shop_settings(db)
 
-    def insert(db: Database) -> None:
-        db.table("seller_settings").insert(row, replace=True)
 
-    log.write(insert)
-    return load_shop_settings(log.path)
+class ShopProfile:
+    """The shop's settings as they are in force, read once and kept in step with the log:
+    every change goes through the log's writer and replaces the copy in memory."""
+
+    def __init__(self, log: EvidenceLog) -> None:
+        self._log = log
+        self._settings = log.read(load_shop_settings)
+
+    @property
+    def settings(self) -> ShopSettings:
+        return self._settings
+
+    async def set(self, key: str, value: str) -> ShopSettings:
+        """Validate and store one setting (FactError, and nothing changed, when it is not
+        valid); returns the settings now in force."""
+        self._settings = await self._log.write_async(
+            partial(save_shop_setting, key=key, value=value)
+        )
+        return self._settings
 
 
 class ZoneInForce(Protocol):

@@ -13,6 +13,7 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from functools import partial
 
 from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.constants import ParseMode
@@ -53,7 +54,7 @@ from bot.tg.buttons import (
     parse_press,
     pressed,
 )
-from bot.tg.card import CardState, card_text, draft_for, send_card, update_card
+from bot.tg.card import CardState, card_text, send_card, update_card
 from bot.tg.context import (
     CONTEXT_TYPES,
     NOT_A_SELLER,
@@ -127,7 +128,7 @@ async def not_text(update: Update, context: ReplyContext) -> None:
 async def buyer_text(update: Update, context: ReplyContext) -> None:
     message = update.effective_message
     try:
-        analysis = await context.bot_data.analyzer.analyse(readable_text(message.text or ""))
+        analysis = await context.services.analyzer.analyse(readable_text(message.text or ""))
     except EmptyMessageError:
         await message.reply_text(UNREADABLE)
         return
@@ -136,7 +137,7 @@ async def buyer_text(update: Update, context: ReplyContext) -> None:
         await context.seller_language(),
         source=f"assistant:{message.chat_id}:{message.message_id}",
     )
-    text = card_text(state, draft_for(state, context.bot_data.shop, context.bot_data.renderer))
+    text = card_text(state, context.draft_for(state))
     await send_card(context.bot, message.chat_id, state, text, context.chat_data)
 
 
@@ -195,9 +196,9 @@ async def log_as_sent(
     press: CardPress, state: CardState, update: Update, context: ReplyContext
 ) -> None:
     """The seller sent the reply themselves: the message and the reply go in the log."""
-    reply = draft_for(state, context.bot_data.shop, context.bot_data.renderer)
+    reply = context.draft_for(state)
     chat_id = str(update.effective_chat.id)
-    await _log_as_sent(context.bot_data.log, state, reply, chat_id)
+    await _log_as_sent(context.services.log, state, reply, chat_id)
     await _show(replace(state, logged=True), update, context)
     await update.callback_query.answer()
 
@@ -209,14 +210,15 @@ async def switch_card(
     """Another scenario, reply language or resolution; a new scenario is kept as the
     seller's correction, for the classifier to learn."""
     if isinstance(press, ChooseScenario) and press.scenario != state.scenario:
-        await asyncio.to_thread(
-            save_correction,
-            context.bot_data.log,
-            seller_id=update.effective_user.id,
-            text=state.analysis.text,
-            language=state.analysis.language,
-            scenario=press.scenario,
-            dispute_risk=state.analysis.dispute_risk,
+        await context.services.log.write_async(
+            partial(
+                save_correction,
+                seller_id=update.effective_user.id,
+                text=state.analysis.text,
+                language=state.analysis.language,
+                scenario=press.scenario,
+                dispute_risk=state.analysis.dispute_risk,
+            )
         )
     await _show(state.switched(press), update, context)
     await update.callback_query.answer()
@@ -231,7 +233,7 @@ async def stale_button(
 
 
 async def _show(state: CardState, update: Update, context: ReplyContext) -> None:
-    text = card_text(state, draft_for(state, context.bot_data.shop, context.bot_data.renderer))
+    text = card_text(state, context.draft_for(state))
     await update_card(context.bot, update.callback_query.message, state, text, context.chat_data)
 
 
@@ -253,7 +255,7 @@ async def on_error(update: object, context: ReplyContext) -> None:
 
 async def set_commands(application: ReplyApplication) -> None:
     """Buyers see /start only; each seller sees every command, in their Telegram language."""
-    sellers = sorted(application.bot_data.settings.seller_ids)
+    sellers = sorted(application.bot_data.services.settings.seller_ids)
     for language, menu in COMMANDS.items():
         code = None if language == "en" else language
         await application.bot.set_my_commands([BotCommand(*menu[0])], language_code=code)
@@ -294,7 +296,7 @@ def build_application(
         get_updates_request or AiohttpRequest(connection_pool_size=1)
     )
     application = builder.build()
-    application.bot_data.use(start_services(settings))
+    application.bot_data.services = start_services(settings)
     add_handlers(application, settings.seller_ids)
     return application
 
@@ -363,7 +365,7 @@ async def _running(context: ReplyContext) -> None:
 
 
 async def _close_log(application: ReplyApplication) -> None:
-    application.bot_data.log.close()
+    application.bot_data.services.log.close()
     log.info("stopped; the evidence log is closed")
 
 

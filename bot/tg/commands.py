@@ -6,23 +6,23 @@ answers; anyone who is not a seller gets one polite refusal.
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date
+from functools import partial
 from io import BytesIO
 
+from sqlite_utils import Database
 from telegram import Update
 
 from bot.analysis import Amount
-from bot.config import BotSettings
 from bot.core import draft
 from bot.replies.facts import FactError, amount_value
 from bot.replies.registry import TEMPLATES, UnknownResolutionError, UnknownTemplateError
 from bot.scenarios import LANGUAGES
 from bot.store.cases import case_report, resolve_case
 from bot.store.export import FORMATS, Filters, count, export_text
-from bot.store.log import StoreError, connection
+from bot.store.log import StoreError
 from bot.store.sellers import set_setting
-from bot.store.shop import describe, save_shop_setting
+from bot.store.shop import describe
 from bot.store.verify import verify
 from bot.tg.context import ReplyContext, sellers_only
 from bot.tg.text import escape, split_message
@@ -43,8 +43,8 @@ async def lang(update: Update, context: ReplyContext) -> None:
             update, f"Your language is {current}. Change it with /lang {'|'.join(LANGUAGES)}."
         )
         return
-    await asyncio.to_thread(
-        set_setting, context.bot_data.log, update.effective_user.id, "language", args[0]
+    await context.services.log.write_async(
+        partial(set_setting, seller_id=update.effective_user.id, key="language", value=args[0])
     )
     context.bot_data.seller_languages[update.effective_user.id] = args[0]
     await reply(update, f"Your language is now {args[0]}.")
@@ -64,10 +64,10 @@ async def draft_command(update: Update, context: ReplyContext) -> None:
     mirror = await context.seller_language()
     try:
         drafted = draft(
-            context.bot_data.renderer,
+            context.services.renderer,
             args[0],
             language,
-            settings=context.bot_data.shop,
+            settings=context.services.shop.settings,
             seller_language=mirror,
         )
     except (UnknownTemplateError, UnknownResolutionError) as error:
@@ -85,14 +85,8 @@ async def case_command(update: Update, context: ReplyContext) -> None:
     if len(args) != 1:
         await reply(update, "Usage: /case ORDER")
         return
-    settings: BotSettings = context.bot_data.settings
-
-    def report() -> str | None:
-        with connection(settings.db_path) as db:
-            return case_report(db, args[0])
-
     try:
-        text = await asyncio.to_thread(report)
+        text = await context.services.log.read_async(partial(case_report, order_id=args[0]))
     except StoreError as error:
         text = str(error)
     await reply(update, escape(text or f"Nothing is logged about order {args[0]}."))
@@ -114,8 +108,8 @@ async def resolve_command(update: Update, context: ReplyContext) -> None:
             )
             return
     try:
-        logged = await asyncio.to_thread(
-            resolve_case, context.bot_data.log, args[0], args[1], amount
+        logged = await context.services.log.write_async(
+            partial(resolve_case, order_id=args[0], resolution=args[1], amount=amount)
         )
     except StoreError as error:
         await reply(update, escape(str(error)))
@@ -147,17 +141,15 @@ async def export_command(update: Update, context: ReplyContext) -> None:
             update, "Usage: /export [ORDER | FROM TO] [csv|jsonl|html], dates as 2026-11-11"
         )
         return
-    settings: BotSettings = context.bot_data.settings
     zone = await context.shop_zone()
 
-    def make() -> str | None:
-        with connection(settings.db_path) as db:
-            if count(db, filters) == 0:
-                return None
-            return export_text(db, filters, fmt, timezone=zone.name)
+    def make(db: Database) -> str | None:
+        if count(db, filters) == 0:
+            return None
+        return export_text(db, filters, fmt, timezone=zone.name)
 
     try:
-        content = await asyncio.to_thread(make)
+        content = await context.services.log.read_async(make)
     except StoreError as error:
         await reply(update, escape(str(error)))
         return
@@ -170,9 +162,8 @@ async def export_command(update: Update, context: ReplyContext) -> None:
 
 @sellers_only
 async def verify_command(update: Update, context: ReplyContext) -> None:
-    settings: BotSettings = context.bot_data.settings
     try:
-        verdict = await asyncio.to_thread(verify, settings.db_path)
+        verdict = await context.services.log.read_async(verify)
     except StoreError as error:
         await reply(update, escape(str(error)))
         return
@@ -183,18 +174,15 @@ async def verify_command(update: Update, context: ReplyContext) -> None:
 async def settings_command(update: Update, context: ReplyContext) -> None:
     args = context.args or []
     if not args:
-        shown = describe(context.bot_data.shop, await context.shop_zone())
+        shown = describe(context.services.shop.settings, await context.shop_zone())
         await reply(update, escape(shown) + "\n\nChange one with /settings NAME VALUE")
         return
     if len(args) < 2:
         await reply(update, "Usage: /settings NAME VALUE, e.g. /settings return_window_days 30")
         return
     try:
-        shop = await asyncio.to_thread(
-            save_shop_setting, context.bot_data.log, args[0], " ".join(args[1:])
-        )
+        await context.services.shop.set(args[0], " ".join(args[1:]))
     except FactError as error:
         await reply(update, escape(str(error)))
         return
-    context.bot_data.shop = shop
     await reply(update, f"{escape(args[0])} is now {escape(' '.join(args[1:]))}.")

@@ -8,54 +8,36 @@ seller and in which language to answer them.
 
 from __future__ import annotations
 
-import asyncio
 import functools
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 from telegram import Update, User
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
-from bot.config import BotSettings
-from bot.inbox.service import Inbox
-from bot.inbox.state import shop_zone as stored_shop_zone
+from bot.draft import Draft
 from bot.inbox.zone import ShopZone
-from bot.nlp.batching import AnalysisBatcher
-from bot.replies.facts import ShopSettings
-from bot.replies.render import Renderer
 from bot.scenarios import LANGUAGES
 from bot.services import Services
-from bot.store.log import EvidenceLog
 from bot.store.sellers import get_setting
-from bot.tg.card import ChatData
+from bot.tg.card import CardState, ChatData, draft_for
 
 NOT_A_SELLER = "Sorry, this assistant is only for the shop's sellers."
 
 
 class BotData:
-    """The services every handler shares; `build_application` sets them before the first
-    update (python-telegram-bot creates this object with no arguments)."""
+    """What every handler shares: the services, set by `build_application` before the first
+    update (python-telegram-bot creates this object with no arguments), and what the bot
+    learns about its sellers as it runs."""
 
-    settings: BotSettings
-    shop: ShopSettings
-    log: EvidenceLog
-    analyzer: AnalysisBatcher
-    renderer: Renderer
-    inbox: Inbox
+    services: Services
 
     def __init__(self) -> None:
         self.telegram_languages: dict[int, str] = {}
         """Each seller's Telegram language, as last seen on one of their updates."""
         self.seller_languages: dict[int, str | None] = {}
         """Each seller's /lang choice, read from the database once."""
-
-    def use(self, services: Services) -> None:
-        self.settings = services.settings
-        self.shop = services.shop
-        self.log = services.log
-        self.analyzer = services.analyzer
-        self.renderer = services.renderer
-        self.inbox = services.inbox
 
 
 def telegram_language(user: User | None) -> str | None:
@@ -83,7 +65,7 @@ class ReplyContext(CallbackContext[ExtBot[None], dict[Any, Any], ChatData, BotDa
 
     @property
     def is_seller(self) -> bool:
-        return self._user is not None and self._user.id in self.bot_data.settings.seller_ids
+        return self._user is not None and self._user.id in self.services.settings.seller_ids
 
     async def seller_language(self) -> str:
         """The sender's chosen language, else their Telegram language, else English."""
@@ -99,18 +81,25 @@ class ReplyContext(CallbackContext[ExtBot[None], dict[Any, Any], ChatData, BotDa
         with, else English; also for cards sent to sellers who did not ask for them."""
         known = self.bot_data.seller_languages
         if seller_id not in known:
-            known[seller_id] = await asyncio.to_thread(
-                get_setting, self.bot_data.settings.db_path, seller_id, "language"
+            known[seller_id] = await self.services.log.read_async(
+                partial(get_setting, seller_id=seller_id, key="language")
             )
         chosen = known[seller_id]
         if chosen in LANGUAGES:
             return chosen
         return self.bot_data.telegram_languages.get(seller_id, "en")
 
+    @property
+    def services(self) -> Services:
+        return self.bot_data.services
+
+    def draft_for(self, state: CardState) -> Draft:
+        """The card's draft with the shop's settings as they are now."""
+        return draft_for(state, self.services.shop.settings, self.services.renderer)
+
     async def shop_zone(self) -> ShopZone:
         """The shop's time zone as it is in force now (bot.inbox.zone gives the order)."""
-        settings = self.bot_data.settings
-        return await asyncio.to_thread(stored_shop_zone, settings.db_path, settings.timezone)
+        return await self.services.inbox.shop_zone(self.services.settings.timezone)
 
 
 CONTEXT_TYPES = ContextTypes(context=ReplyContext, bot_data=BotData, chat_data=ChatData)

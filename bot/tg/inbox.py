@@ -27,7 +27,7 @@ from bot.replies.facts import Facts
 from bot.store.log import StoreError
 from bot.text_input import readable_text
 from bot.tg.buttons import OpenQueued, notice, parse_press
-from bot.tg.card import CHANNEL_NAMES, CardState, card_text, draft_for, send_card
+from bot.tg.card import CHANNEL_NAMES, CardState, card_text, send_card
 from bot.tg.context import NOT_A_SELLER, ReplyContext, telegram_language
 from bot.tg.text import escape
 
@@ -45,7 +45,7 @@ UNCONFIRMED = (
 
 
 def inbox_of(context: ReplyContext) -> Inbox:
-    return context.bot_data.inbox
+    return context.services.inbox
 
 
 async def business_connection(update: Update, context: ReplyContext) -> None:
@@ -125,7 +125,7 @@ async def deleted_business_messages(update: Update, context: ReplyContext) -> No
             business_connection_id=deleted.business_connection_id,
             kind="deletion",
         )
-        await inbox_of(context).receive(buyer, context.bot_data.shop)
+        await inbox_of(context).receive(buyer, context.services.shop.settings)
 
 
 async def direct_message(update: Update, context: ReplyContext) -> None:
@@ -173,7 +173,7 @@ def _describe_media(message: Message) -> str:
 
 async def _receive(buyer: BuyerMessage, message: Message, context: ReplyContext) -> None:
     inbox = inbox_of(context)
-    received = await inbox.receive(buyer, context.bot_data.shop)
+    received = await inbox.receive(buyer, context.services.shop.settings)
     analysis = received.analysis
     if received.duplicate or buyer.kind == "deletion":
         return
@@ -210,7 +210,7 @@ async def _send_auto_reply(
 
 
 async def _tell_sellers(context: ReplyContext, text: str) -> None:
-    for seller_id in sorted(context.bot_data.settings.seller_ids):
+    for seller_id in sorted(context.services.settings.seller_ids):
         try:
             await context.bot.send_message(seller_id, text)
         except TelegramError as error:
@@ -219,7 +219,7 @@ async def _tell_sellers(context: ReplyContext, text: str) -> None:
 
 async def notify_sellers(buyer: BuyerMessage, analysis: Analysis, context: ReplyContext) -> None:
     """The message's card, with a Send button, in every seller's chat."""
-    seller_ids = context.bot_data.settings.seller_ids
+    seller_ids = context.services.settings.seller_ids
     for seller_id in sorted(seller_ids):
         state = CardState.for_message(
             analysis, await context.language_of(seller_id), buyer.source_id, buyer
@@ -229,9 +229,7 @@ async def notify_sellers(buyer: BuyerMessage, analysis: Analysis, context: Reply
                 context.bot,
                 seller_id,
                 state,
-                card_text(
-                    state, draft_for(state, context.bot_data.shop, context.bot_data.renderer)
-                ),
+                card_text(state, context.draft_for(state)),
                 context.application.chat_data[seller_id],
             )
         except TelegramError as error:
@@ -258,7 +256,7 @@ async def send_to_buyer(state: CardState, context: ReplyContext) -> SendOutcome:
         return SendOutcome(replace(state, sent=True), "A seller has already sent a reply.")
     if claim == "sending":
         return SendOutcome(state, "Another seller is sending a reply right now.", alert=True)
-    reply = draft_for(state, context.bot_data.shop, context.bot_data.renderer)
+    reply = context.draft_for(state)
     try:
         await context.bot.send_message(
             buyer.chat_id,
@@ -329,9 +327,9 @@ async def open_from_queue(update: Update, context: ReplyContext) -> None:
         buyer_name=logged.buyer_name,
         business_connection_id=logged.business_connection_id,
     )
-    analysis = await context.bot_data.analyzer.analyse(logged.text)
+    analysis = await context.services.analyzer.analyse(logged.text)
     state = CardState.for_message(analysis, await context.seller_language(), buyer.source_id, buyer)
-    text = card_text(state, draft_for(state, context.bot_data.shop, context.bot_data.renderer))
+    text = card_text(state, context.draft_for(state))
     await send_card(context.bot, update.effective_chat.id, state, text, context.chat_data)
     await query.answer()
 
@@ -344,11 +342,11 @@ async def welcome_buyer(update: Update, context: ReplyContext) -> None:
         return
     language = telegram_language(user) or "en"
     reply = draft(
-        context.bot_data.renderer,
+        context.services.renderer,
         "auto_reply_welcome",
         language,
         facts=Facts(buyer_name=user.first_name),
-        settings=context.bot_data.shop,
+        settings=context.services.shop.settings,
     )
     await message.reply_text(escape(reply.text))
     buyer = _buyer_message(message, "direct")

@@ -31,11 +31,11 @@ HOURS_USAGE = (
 
 
 def _inbox(context: ReplyContext) -> Inbox:
-    return context.bot_data.inbox
+    return context.services.inbox
 
 
 def _configured_zone(context: ReplyContext) -> str | None:
-    settings: BotSettings = context.bot_data.settings
+    settings: BotSettings = context.services.settings
     return settings.timezone
 
 
@@ -196,7 +196,7 @@ def unschedule_window(application: ReplyApplication, window: PeakWindow) -> None
 
 
 def schedule_windows(application: ReplyApplication) -> None:
-    inbox: Inbox = application.bot_data.inbox
+    inbox: Inbox = application.bot_data.services.inbox
     for window in inbox.peak.upcoming(datetime.now(UTC)):
         schedule_window(application, window)
 
@@ -214,7 +214,7 @@ async def _announce(context: ReplyContext) -> None:
         else "Scheduled peak window has ended."
         + ("" if peak.active(datetime.now(UTC)) else " Peak mode is off.")
     )
-    for seller_id in sorted(context.bot_data.settings.seller_ids):
+    for seller_id in sorted(context.services.settings.seller_ids):
         try:
             await context.bot.send_message(seller_id, escape(text))
         except TelegramError:
