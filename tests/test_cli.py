@@ -375,3 +375,10 @@ def test_the_evidence_log_comes_from_replybot_db_unless_db_is_given(tmp_path, mo
     for blank in ("", "  "):
         default = runner.invoke(main, ["verify"], env={"REPLYBOT_DB": blank})
         assert default.output == "Error: no evidence log at replybot.db\n"
+
+
+def test_a_folder_in_replybot_db_is_a_usage_error_naming_the_variable(tmp_path):
+    result = CliRunner().invoke(main, ["verify"], env={"REPLYBOT_DB": str(tmp_path)})
+    assert result.exit_code == 2
+    assert "Invalid value for '--db' (env var: 'REPLYBOT_DB')" in result.output
+    assert "is a directory" in result.output
