@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from babel.dates import get_timezone_name
 
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
@@ -142,11 +141,6 @@ def test_a_business_chat_in_peak_mode_gets_one_auto_reply_in_the_buyers_language
     assert read(db, verify).ok
 
 
-def zone_name(zone: str, language: str) -> str:
-    """CLDR's long name of the zone, from the installed Babel: its wording changes by release."""
-    return get_timezone_name(datetime.now(ZoneInfo(zone)), width="long", locale=language)
-
-
 def test_off_hours_auto_reply_says_when_the_shop_is_back_in_the_buyers_time(api, tmp_path):
     shanghai_today = datetime.now(ZoneInfo("Asia/Shanghai"))
 
@@ -157,12 +151,10 @@ def test_off_hours_auto_reply_says_when_the_shop_is_back_in_the_buyers_time(api,
         wait_sent_to(api, SELLER, 2)
         api.text(BUYER, "배송 언제 와요?? 주문번호 20231234567", language_code="ko")
         away = wait_sent_to(api, BUYER)[0]
-        assert zone_name("Asia/Seoul", "ko") in away
-        assert "01:00" in away  # midnight in Shanghai is 01:00 in Seoul
+        assert "오전 1시(한국 시간)에 돌아와서" in away  # midnight in Shanghai is 1:00 in Seoul
         api.text(SECOND_BUYER, "when will my order ship??", language_code="en")
         english = wait_sent_to(api, SECOND_BUYER)[0]
-        assert zone_name("Asia/Shanghai", "en") in english
-        assert "00:00" in english
+        assert "back at 0:00 Beijing time," in english
 
     assert run_bot(api, tmp_path / "shop.db", scenario) == []
 

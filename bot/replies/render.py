@@ -2,9 +2,10 @@
 
 One sandboxed Jinja environment per language, each with its gettext catalog compiled in
 memory from `locales/<lang>/LC_MESSAGES/messages.po` (so no compiled file can go stale,
-and a missing catalog is an error instead of silent English). Money and dates are
-formatted with Babel in the reply's locale before they reach the template. Buyer-supplied
-values are only ever template data, never template source.
+and a missing catalog is an error instead of silent English). Money is formatted with
+Babel in the reply's locale, dates and times by `bot.replies.times` in the buyer's
+market's own words, before they reach the template. Buyer-supplied values are only ever
+template data, never template source.
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from functools import cache, cached_property
 from io import BytesIO
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_skeleton, get_timezone_location, get_timezone_name
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency
@@ -31,6 +32,7 @@ from bot.analysis import Amount
 from bot.replies.facts import Facts, ShopSettings
 from bot.replies.paths import locales_dir, templates_dir
 from bot.replies.registry import template
+from bot.replies.times import spoken_date, spoken_time
 from bot.scenarios import LANGUAGES
 
 _BLANK_LINES = re.compile(r"\n{3,}")
@@ -78,22 +80,13 @@ def _locale(language: str) -> Locale:
     return Locale.parse(language)
 
 
-def zone_name(moment: datetime, language: str) -> str:
-    """The time zone's name in the reader's language ("China Standard Time", "中国标准时间"),
-    or its place ("Vietnam Time") where CLDR has only an offset for the name."""
-    name = get_timezone_name(moment, width="long", locale=_locale(language))
-    if name.startswith("GMT"):
-        return get_timezone_location(moment, locale=_locale(language))
-    return name
-
-
 def format_money(amount: Amount, language: str, default_currency: str) -> str:
     currency = amount.currency or default_currency
     return format_currency(amount.value, currency, locale=_locale(language))
 
 
 class _Formatted:
-    """A money or date value formatted for the reply's locale only if the text uses it."""
+    """A money, date or time value formatted for the reply's language only if the text uses it."""
 
     __slots__ = ("_format", "_text")
 
@@ -107,11 +100,13 @@ class _Formatted:
         return self._text
 
 
-def _format(value: Any, language: str, settings: ShopSettings) -> Any:
+def _format(value: Any, language: str, settings: ShopSettings, today: date) -> Any:
     if isinstance(value, Amount):
         return _Formatted(lambda: format_money(value, language, settings.currency))
+    if isinstance(value, datetime):
+        return _Formatted(lambda: spoken_time(value, language, shop_zone=settings.timezone))
     if isinstance(value, date):
-        return _Formatted(lambda: format_date(value, format="long", locale=_locale(language)))
+        return _Formatted(lambda: spoken_date(value, language, today=today))
     return value
 
 
@@ -135,40 +130,34 @@ class Renderer:
         facts: Facts,
         settings: ShopSettings,
         resolution: str | None = None,
+        *,
+        today: date | None = None,
     ) -> str:
-        """The reply text; unknown template, resolution or language raise a clear error."""
+        """The reply text; unknown template, resolution or language raise a clear error.
+
+        `today` (by default the shop's, in its time zone) decides whether dates show
+        their year.
+        """
         spec = template(template_id)
         chosen = spec.resolution(resolution)
         if language not in LANGUAGES:
             raise UnknownLanguageError(
                 f"unknown language {language!r} (choose: {', '.join(LANGUAGES)})"
             )
+        today = today or datetime.now(ZoneInfo(settings.timezone)).date()
         context = {
-            name: _format(getattr(facts, name), language, settings)
+            name: _format(getattr(facts, name), language, settings, today)
             for name in facts.__dataclass_fields__
         }
-        back_at = facts.back_at
         context |= {
-            "back_day": back_at
-            and _Formatted(
-                lambda: format_skeleton(
-                    "MMMd", back_at, tzinfo=back_at.tzinfo, locale=_locale(language)
-                )
-            ),
-            "back_zone": back_at and _Formatted(lambda: zone_name(back_at, language)),
-            "back_time": back_at
-            and _Formatted(
-                lambda: format_skeleton(
-                    "Hm", back_at, tzinfo=back_at.tzinfo, locale=_locale(language)
-                )
-            ),
+            "back": context["back_at"],
             "resolution": chosen.name,
             "shop_name": settings.shop_name,
             "signature_text": settings.signature,
             "return_window_days": settings.return_window_days,
             "processing_days": settings.processing_days,
             "wait_hours": settings.wait_hours,
-            "coupon": _format(settings.coupon_value, language, settings),
+            "coupon": _format(settings.coupon_value, language, settings, today),
         }
         text = self.environments[language].get_template(f"{template_id}.j2").render(context)
         lines = [line.rstrip() for line in text.strip().splitlines()]
