@@ -332,6 +332,12 @@ def test_a_refund_still_to_come_is_no_claim_that_it_was_issued():
     assert claims_found("Your refund is issued as soon as the parcel reaches us.", "en") == set()
 
 
+def test_overlapping_wordings_of_one_claim_are_one_violation():
+    text = "You can return it within 15 days of delivery at our cost."
+    settings = EVERY_SETTING - {"return_window_days"}
+    assert found(text, "en", settings=settings) == {("status_claim", "return it within 15")}
+
+
 # §3 --------------------------------------------------------------------------------------
 
 SELLER_CANCELS = {

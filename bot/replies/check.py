@@ -70,7 +70,8 @@ class PhraseRule:
         return f"{template_id}/{resolution}" in places or f"{template_id}/*" in places
 
     def found(self, text: str, language: str) -> list[str]:
-        """Each distinct match in the text, a match inside a longer one left out."""
+        """Each distinct match in the text; of matches that overlap, only the one that starts
+        first (the longest of those) counts, so one wording is one violation."""
         compiled = (*self.patterns.get(EVERY_LANGUAGE, ()), *self.patterns.get(language, ()))
         spans = sorted(
             {
@@ -81,12 +82,11 @@ class PhraseRule:
             },
             key=lambda span: (span[0], -span[1]),
         )
-        outermost = [
-            (start, end)
-            for start, end in spans
-            if not any(s <= start and end <= e and (s, e) != (start, end) for s, e in spans)
-        ]
-        return list(dict.fromkeys(text[start:end] for start, end in outermost))
+        kept: list[tuple[int, int]] = []
+        for start, end in spans:
+            if not kept or start >= kept[-1][1]:
+                kept.append((start, end))
+        return list(dict.fromkeys(text[start:end] for start, end in kept))
 
 
 @dataclass(frozen=True, slots=True)
