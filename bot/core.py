@@ -21,6 +21,7 @@ from bot.nlp.lexicon import Lexicon
 from bot.replies.facts import Facts, ShopSettings
 from bot.replies.registry import TEMPLATES, template
 from bot.replies.render import Renderer
+from bot.replies.reply_context import order_rules
 from bot.scenarios import LANGUAGES
 
 CORRECTION_WEIGHT = 10
@@ -69,8 +70,8 @@ def draft(
     """A reply from a reviewed template, in the buyer's language and the seller's."""
     facts = facts or Facts()
     settings = settings or ShopSettings()
-    chosen = template(template_id).resolution(resolution).name
-    seller_language = seller_language or settings.seller_language
+    chosen = template(template_id).resolution(resolution, order_rules(settings)).name
+    seller_language = seller_language or settings.seller_language or "en"
     text = renderer.render(template_id, language, facts, settings, chosen)
     seller_text = (
         text
@@ -97,5 +98,5 @@ def warm_up(analyzer: Analyzer, renderer: Renderer) -> None:
     )
     for template_id, spec in TEMPLATES.items():
         for language in LANGUAGES:
-            for resolution in spec.resolutions:
+            for resolution in spec.offered():
                 draft(renderer, template_id, language, facts=facts, resolution=resolution.name)

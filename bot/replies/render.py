@@ -6,6 +6,10 @@ and a missing catalog is an error instead of silent English). Money is formatted
 Babel in the reply's locale, dates and times by `bot.replies.times` in the buyer's
 market's own words, before they reach the template. Buyer-supplied values are only ever
 template data, never template source.
+
+The shop's platform playbook supplies the greeting, the sign-off, the app paths and the
+rules a template reads (`bot.replies.reply_context`); the resolution must be one the
+template offers for the platform's order kind (parcels or meals).
 """
 
 from __future__ import annotations
@@ -17,13 +21,13 @@ from datetime import date, datetime
 from functools import cache, cached_property
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 from babel.support import Translations
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
@@ -32,6 +36,7 @@ from bot.analysis import Amount
 from bot.replies.facts import Facts, ShopSettings
 from bot.replies.paths import locales_dir, templates_dir
 from bot.replies.registry import template
+from bot.replies.reply_context import order_rules, playbook_context
 from bot.replies.times import spoken_date, spoken_time
 from bot.scenarios import LANGUAGES
 
@@ -80,8 +85,20 @@ def _locale(language: str) -> Locale:
     return Locale.parse(language)
 
 
-def format_money(amount: Amount, language: str, default_currency: str) -> str:
+_AFTER_THE_NUMBER: Final = {("ko", "KRW"): "원"}
+"""Currencies a market writes as a word after the number, not as Babel's sign: Korean chat
+writes "3,000원", never "₩3,000" (REPLY-POLICY §6)."""
+
+
+def format_money(amount: Amount, language: str, default_currency: str | None) -> str:
+    """The amount in its currency, else the shop's; a plain number when neither is known
+    (never a currency the seller did not give)."""
     currency = amount.currency or default_currency
+    if currency is None:
+        return format_decimal(amount.value, locale=_locale(language), decimal_quantization=False)
+    if (language, currency) in _AFTER_THE_NUMBER:
+        number = format_decimal(amount.value, locale=_locale(language), decimal_quantization=False)
+        return number + _AFTER_THE_NUMBER[language, currency]
     return format_currency(amount.value, currency, locale=_locale(language))
 
 
@@ -104,7 +121,7 @@ def _format(value: Any, language: str, settings: ShopSettings, today: date) -> A
     if isinstance(value, Amount):
         return _Formatted(lambda: format_money(value, language, settings.currency))
     if isinstance(value, datetime):
-        return _Formatted(lambda: spoken_time(value, language, shop_zone=settings.timezone))
+        return _Formatted(lambda: spoken_time(value, language, shop_zone=settings.zone_name))
     if isinstance(value, date):
         return _Formatted(lambda: spoken_date(value, language, today=today))
     return value
@@ -139,25 +156,25 @@ class Renderer:
         their year.
         """
         spec = template(template_id)
-        chosen = spec.resolution(resolution)
+        chosen = spec.resolution(resolution, order_rules(settings))
         if language not in LANGUAGES:
             raise UnknownLanguageError(
                 f"unknown language {language!r} (choose: {', '.join(LANGUAGES)})"
             )
-        today = today or datetime.now(ZoneInfo(settings.timezone)).date()
+        today = today or datetime.now(ZoneInfo(settings.zone_name)).date()
         context = {
             name: _format(getattr(facts, name), language, settings, today)
             for name in facts.__dataclass_fields__
         }
+        context |= playbook_context(settings, language, facts.buyer_name)
         context |= {
             "back": context["back_at"],
             "resolution": chosen.name,
             "shop_name": settings.shop_name,
-            "signature_text": settings.signature,
-            "return_window_days": settings.return_window_days,
             "processing_days": settings.processing_days,
             "wait_hours": settings.wait_hours,
-            "coupon": _format(settings.coupon_value, language, settings, today),
+            "coupon": _format(settings.coupon, language, settings, today),
+            "coupon_how": settings.coupon_how,
         }
         text = self.environments[language].get_template(f"{template_id}.j2").render(context)
         lines = [line.rstrip() for line in text.strip().splitlines()]
