@@ -136,6 +136,7 @@ async def buyer_text(update: Update, context: ReplyContext) -> None:
         analysis,
         await context.seller_language(),
         source=f"assistant:{message.chat_id}:{message.message_id}",
+        rules=context.order_rules(),
     )
     text = card_text(state, context.draft_for(state))
     await send_card(context.bot, message.chat_id, state, text, context.chat_data)

@@ -15,8 +15,9 @@ from bot.core import draft
 from bot.draft import Draft
 from bot.inbox.service import BuyerMessage
 from bot.replies.facts import Facts, ShopSettings
-from bot.replies.registry import template
+from bot.replies.registry import OrderRules, template
 from bot.replies.render import Renderer
+from bot.replies.reply_context import order_rules
 from bot.scenarios import LANGUAGES
 from bot.tg.buttons import (
     CardPress,
@@ -49,6 +50,9 @@ class CardState:
     buyer: BuyerMessage | None = None
     """For a message from the inbox: the buyer to send the reply to (a "Send" button)."""
     sent: bool = False
+    rules: OrderRules = field(default_factory=OrderRules)
+    """The shop's platform rules when the card was made: they pick the resolutions offered
+    (parcels or meals) and the one a scenario starts with."""
 
     @classmethod
     def for_message(
@@ -57,20 +61,27 @@ class CardState:
         seller_language: str,
         source: str,
         buyer: BuyerMessage | None = None,
+        *,
+        rules: OrderRules | None = None,
     ) -> CardState:
-        """A new card: the analysed scenario, its default resolution, the buyer's language."""
+        """A new card: the analysed scenario, its default resolution on the shop's platform,
+        the buyer's language."""
+        rules = rules or OrderRules()
         return cls(
             analysis=analysis,
             scenario=analysis.scenario,
             language=analysis.language,
-            resolution=template(analysis.scenario).default_resolution,
+            resolution=template(analysis.scenario).default_for(rules),
             seller_language=seller_language,
             source=source,
             buyer=buyer,
+            rules=rules,
         )
 
     def with_scenario(self, scenario: str) -> CardState:
-        return replace(self, scenario=scenario, resolution=template(scenario).default_resolution)
+        return replace(
+            self, scenario=scenario, resolution=template(scenario).default_for(self.rules)
+        )
 
     @property
     def finished(self) -> bool:
@@ -156,6 +167,7 @@ def card_keyboard(state: CardState) -> InlineKeyboardMarkup | None:
         language=state.language,
         resolution=state.resolution,
         inbox=state.buyer is not None,
+        rules=state.rules,
     )
 
 
@@ -168,6 +180,7 @@ def _keyboard(
     language: str,
     resolution: str,
     inbox: bool,
+    rules: OrderRules,
 ) -> InlineKeyboardMarkup:
     """Built once per distinct card; python-telegram-bot's markup objects are immutable."""
     others = [alt for alt in alternatives if alt != scenario]
@@ -178,7 +191,7 @@ def _keyboard(
         [_button(other, ChooseLanguage(other)) for other in LANGUAGES if other != language],
         [
             _button(r.name, ChooseResolution(scenario, r.name))
-            for r in template(scenario).resolutions
+            for r in template(scenario).offered(rules)
             if r.name != resolution
         ],
         [_button("Send", SendReply()) if inbox else _button("Log as sent", LogAsSent())],
@@ -191,6 +204,9 @@ def _button(label: str, press: CardPress) -> InlineKeyboardButton:
 
 
 def draft_for(state: CardState, shop: ShopSettings, renderer: Renderer) -> Draft:
+    """The card's draft; a resolution the shop's platform no longer offers (its platform
+    changed since the card was made) gives way to the default."""
+    offered = {r.name for r in template(state.scenario).offered(order_rules(shop))}
     return draft(
         renderer,
         state.scenario,
@@ -199,7 +215,7 @@ def draft_for(state: CardState, shop: ShopSettings, renderer: Renderer) -> Draft
             state.analysis, buyer_name=state.buyer.buyer_name if state.buyer else None
         ),
         settings=shop,
-        resolution=state.resolution,
+        resolution=state.resolution if state.resolution in offered else None,
         seller_language=state.seller_language,
     )
 

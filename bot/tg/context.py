@@ -18,6 +18,8 @@ from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
 from bot.draft import Draft
 from bot.inbox.zone import ShopZone
+from bot.replies.registry import OrderRules
+from bot.replies.reply_context import order_rules
 from bot.scenarios import LANGUAGES
 from bot.services import Services
 from bot.store.sellers import get_setting
@@ -92,6 +94,10 @@ class ReplyContext(CallbackContext[ExtBot[None], dict[Any, Any], ChatData, BotDa
     @property
     def services(self) -> Services:
         return self.bot_data.services
+
+    def order_rules(self) -> OrderRules:
+        """The shop's platform rules as they are now: they pick a new card's resolutions."""
+        return order_rules(self.services.shop.settings)
 
     def draft_for(self, state: CardState) -> Draft:
         """The card's draft with the shop's settings as they are now."""

@@ -222,7 +222,11 @@ async def notify_sellers(buyer: BuyerMessage, analysis: Analysis, context: Reply
     seller_ids = context.services.settings.seller_ids
     for seller_id in sorted(seller_ids):
         state = CardState.for_message(
-            analysis, await context.language_of(seller_id), buyer.source_id, buyer
+            analysis,
+            await context.language_of(seller_id),
+            buyer.source_id,
+            buyer,
+            rules=context.order_rules(),
         )
         try:
             await send_card(
@@ -328,7 +332,13 @@ async def open_from_queue(update: Update, context: ReplyContext) -> None:
         business_connection_id=logged.business_connection_id,
     )
     analysis = await context.services.analyzer.analyse(logged.text)
-    state = CardState.for_message(analysis, await context.seller_language(), buyer.source_id, buyer)
+    state = CardState.for_message(
+        analysis,
+        await context.seller_language(),
+        buyer.source_id,
+        buyer,
+        rules=context.order_rules(),
+    )
     text = card_text(state, context.draft_for(state))
     await send_card(context.bot, update.effective_chat.id, state, text, context.chat_data)
     await query.answer()
