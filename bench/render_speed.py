@@ -2,8 +2,9 @@
 
     python bench/render_speed.py [--rounds 20]
 
-Renders every template x resolution x language with sample facts, after one warm-up
-round, and prints p50 / p99 / max per draft.
+Renders every template x resolution x language with sample facts, for a marketplace
+shop and a delivery-app shop (each with the resolutions of its order kind), after one
+warm-up round, and prints p50 / p99 / max per draft.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import time
 from bot.replies.facts import ShopSettings
 from bot.replies.registry import TEMPLATES
 from bot.replies.render import Renderer
+from bot.replies.reply_context import order_rules
 from bot.replies.review import SAMPLE_FACTS
 from bot.scenarios import LANGUAGES
 
@@ -23,18 +25,20 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=20)
     args = parser.parse_args()
-    renderer, settings = Renderer.default(), ShopSettings()
+    renderer = Renderer.default()
+    shops = (ShopSettings(), ShopSettings(platforms=("baemin",)))
     jobs = [
-        (spec.id, language, resolution.name)
+        (spec.id, language, resolution.name, settings)
+        for settings in shops
         for spec in TEMPLATES.values()
-        for resolution in spec.resolutions
+        for resolution in spec.offered(order_rules(settings))
         for language in LANGUAGES
     ]
-    for template_id, language, resolution in jobs:
+    for template_id, language, resolution, settings in jobs:
         renderer.render(template_id, language, SAMPLE_FACTS, settings, resolution)
     timings = []
     for _ in range(args.rounds):
-        for template_id, language, resolution in jobs:
+        for template_id, language, resolution, settings in jobs:
             start = time.perf_counter_ns()
             renderer.render(template_id, language, SAMPLE_FACTS, settings, resolution)
             timings.append((time.perf_counter_ns() - start) / 1e6)

@@ -193,8 +193,9 @@ def draft_command(
     show_default=True, help="Where to write the page.",
 )  # fmt: skip
 def review_page_command(output: str) -> None:
-    """Write one HTML page with every template, resolution and language side by side."""
-    page = review_page(Renderer.default(), ShopSettings(shop_name="Lotus Home"))
+    """Write one HTML page with every template and resolution, per platform family, in
+    every language side by side."""
+    page = review_page(Renderer.default())
     with open(output, "w", encoding="utf-8") as handle:
         handle.write(page)
     click.echo(f"wrote {output}")
