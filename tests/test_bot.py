@@ -311,7 +311,7 @@ def test_shop_settings_are_shown_changed_and_used(api, tmp_path, analyzer):
 
     assert run_bot(api, tmp_path / "bot.db", scenario) == []
     texts = [call.params["text"] for call in api.wait_for("sendMessage", 6)]
-    assert "return_window_days: 15" in texts[0]
+    assert "return_window_days: -" in texts[0], "unset: the platform's own period"
     assert texts[1] == "return_window_days is now 30."
     assert "Lotus &lt;Home&gt; &amp; Co" in texts[2]
     assert "a whole number" in texts[3]

@@ -154,6 +154,7 @@ def test_jsonl_answers_each_line_without_waiting_for_the_end_of_input(session_ca
 def test_draft_json_contract(run):
     result = run(
         "draft", "--scenario", "price_drop", "--lang", "ko", "--seller-lang", "en",
+        "--resolution", "refund_difference",
         "--set", "amount=15000 KRW", "--set", "order_id=20231234567", "--json",
     )  # fmt: skip
     assert result.exit_code == 0
@@ -164,7 +165,7 @@ def test_draft_json_contract(run):
         "ko",
         "en",
     )
-    assert "₩15,000" in reply["text"]
+    assert "15,000원" in reply["text"], "won as Korean chat writes it"
     assert "₩15,000" in reply["seller_text"]
     assert "20231234567" in reply["text"]
 
@@ -174,7 +175,7 @@ def test_draft_from_a_buyer_message_uses_its_scenario_language_and_facts(run):
     assert result.exit_code == 0
     assert "3000123456" in result.stdout
     assert "--- English ---" in result.stdout
-    assert "photos or a short video" in result.stdout
+    assert "Please send us photos of the item and the parcel." in result.stdout, "evidence first"
 
 
 def test_draft_resolution_and_bad_input(run):

@@ -18,7 +18,6 @@ from tests.test_bot import SELLER, run_bot
 OTHER_SELLER = 4343
 BUYER = 9001
 SECOND_BUYER = 9002
-HANGUL = range(0xAC00, 0xD7A4)
 
 
 @pytest.fixture
@@ -93,12 +92,11 @@ def test_a_business_chat_in_peak_mode_gets_one_auto_reply_in_the_buyers_language
             "bc1", BUYER, "亲 怎么还没发货 订单号 3000123456", first_name="王芳"
         )
         auto = wait_sent_to(api, BUYER)[0]
-        assert "王芳" in auto
-        assert "大促" in auto or "活动" in auto
+        assert auto.startswith("王芳您好～"), "the busy reply, in the buyer's language"
         api.business_message("bc1", BUYER, "在吗？？快点发货")
         api.business_message("bc1", SECOND_BUYER, "배송 언제 와요? 주문번호 20231234567")
         korean = wait_sent_to(api, SECOND_BUYER)[0]
-        assert sum(ord(ch) in HANGUL for ch in korean) > 20
+        assert korean.startswith("안녕하세요, "), "in the second buyer's language"
         api.business_message("bc1", BUYER, "今天一定发出，请放心", sender_id=SELLER)
         api.edit_business_message(first, "亲 怎么还没发货 订单号 3000123456 急用")
         api.delete_business_messages("bc1", BUYER, [first["message_id"]])
@@ -151,7 +149,7 @@ def test_off_hours_auto_reply_says_when_the_shop_is_back_in_the_buyers_time(api,
         wait_sent_to(api, SELLER, 2)
         api.text(BUYER, "배송 언제 와요?? 주문번호 20231234567", language_code="ko")
         away = wait_sent_to(api, BUYER)[0]
-        assert "오전 1시(한국 시간)에 돌아와서" in away  # midnight in Shanghai is 1:00 in Seoul
+        assert "오전 1시(한국 시간)" in away  # midnight in Shanghai is 1:00 in Seoul
         api.text(SECOND_BUYER, "when will my order ship??", language_code="en")
         english = wait_sent_to(api, SECOND_BUYER)[0]
         assert "back at 0:00 Beijing time," in english
@@ -166,7 +164,7 @@ def test_a_direct_buyer_is_welcomed_and_a_seller_sends_the_reply_once(api, tmp_p
         api.text(BUYER, "/start", language_code="vi", first_name="Lan")
         welcome = wait_sent_to(api, BUYER)[0]
         assert "Lan" in welcome
-        assert "Chào mừng" in welcome
+        assert welcome.startswith("Dạ Shop chào bạn Lan ạ"), "the welcome, in Vietnamese"
         api.text(BUYER, "shop oi hang bi vo roi, don 8123456789012", language_code="vi")
         wait_sent_to(api, SELLER, cards=True)
         card = cards_for(api, SELLER)[0]
@@ -270,7 +268,7 @@ def test_a_scheduled_peak_window_switches_on_and_off(api, tmp_path):
         assert "Peak window scheduled" in wait_sent_to(api, SELLER)[0]
         assert "Scheduled peak mode is on" in wait_sent_to(api, SELLER, 2)[1]
         api.text(BUYER, "where is my parcel??")
-        assert "large number of messages" in wait_sent_to(api, BUYER)[0]
+        assert "in the order they came in" in wait_sent_to(api, BUYER)[0]
         assert "has ended" in wait_sent_to(api, SELLER, 3, timeout=10)[2]
         api.text(SECOND_BUYER, "where is my parcel??")
         card = wait_sent_to(api, SELLER, cards=True)[0]
@@ -374,7 +372,7 @@ def test_a_photo_gets_the_auto_reply_in_the_senders_language_or_reaches_the_sell
         wait_sent_to(api, SELLER, 2)
         api.business_message("bc1", BUYER, "", photo=True, language_code="ko")
         korean = wait_sent_to(api, BUYER)[0]
-        assert sum(ord(ch) in HANGUL for ch in korean) > 20
+        assert korean.startswith("안녕하세요, "), "in the sender's language"
         api.text(SELLER, "/peak off")
         wait_sent_to(api, SELLER, 3)
         api.business_message("bc1", SECOND_BUYER, "", photo=True, first_name="Kim")
@@ -405,7 +403,7 @@ def test_edits_deletions_and_buyer_commands_are_logged_for_what_they_are(api, tm
         settle()
         api.delete_business_messages("bc1", BUYER, [said["message_id"]])
         api.text(SECOND_BUYER, "/order 8123456789012 where is it??")
-        assert "large number of messages" in wait_sent_to(api, SECOND_BUYER)[0]
+        assert "in the order they came in" in wait_sent_to(api, SECOND_BUYER)[0]
         settle()
 
     assert run_bot(api, db, scenario) == []

@@ -20,6 +20,7 @@ from importlib import resources
 from typing import Any, Final
 
 from bot.replies.facts import Facts, ShopSettings
+from bot.replies.reply_context import shop_playbook
 
 PHRASE_CHECKS: Final = (
     "fault_admission",
@@ -190,15 +191,20 @@ def given_facts(facts: Facts) -> frozenset[str]:
 
 
 def given_settings(settings: ShopSettings) -> frozenset[str]:
-    """The settings that differ from `ShopSettings()`.
-
-    A setting equal to its default cannot be told from one never set (a shop that chose USD
-    looks like one that chose nothing) until ShopSettings can say "not set" (§8).
-    """
+    """The settings the seller gave: those that differ from `ShopSettings()`, in which
+    every setting a buyer could read is unset (§8)."""
     defaults = ShopSettings()
     return frozenset(
         f.name for f in fields(settings) if getattr(settings, f.name) != getattr(defaults, f.name)
     )
+
+
+def given_by_playbook(settings: ShopSettings) -> frozenset[str]:
+    """The settings a reply takes from the shop's platform playbook while the profile
+    leaves them unset: the playbook's return window is the platform's rule, not a
+    placeholder (REPLY-POLICY §5), so a reply that states it states what it was given."""
+    book = shop_playbook(settings)
+    return frozenset({"return_window_days"} if book.return_window_days is not None else ())
 
 
 def _length(text: str, language: str, checks: ReplyChecks) -> Iterable[Violation]:
