@@ -311,8 +311,8 @@ def test_shop_settings_are_shown_changed_and_used(api, tmp_path, analyzer):
 
     assert run_bot(api, tmp_path / "bot.db", scenario) == []
     texts = [call.params["text"] for call in api.wait_for("sendMessage", 6)]
-    assert "return_window_days: 15" in texts[0]
-    assert texts[1] == "return_window_days is now 30."
+    assert "return_window_days: not set — replies speak of the platform's return period" in texts[0]
+    assert texts[1] == "Saved. return_window_days: 30"
     assert "Lotus &lt;Home&gt; &amp; Co" in texts[2]
     assert "a whole number" in texts[3]
     assert "unknown setting 'colour'" in texts[4]
