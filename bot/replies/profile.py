@@ -40,8 +40,8 @@ def unset_means(settings: ShopSettings, name: str) -> str:
         ),
         "platforms": "replies name no platform; returns follow the platform's own period",
         "currency": "amounts written without a currency are shown as plain numbers",
-        "seller_language": "drafts are mirrored in English here, in each seller's language "
-        "in the bot",
+        "seller_language": "drafts are mirrored in each seller's own language in the bot, "
+        "in English on the command line",
         "timezone": "times use the working hours' zone, else REPLYBOT_TIMEZONE, else UTC",
         "return_window_days": "replies speak of the platform's return period",
         "return_shipping": "as the platform's rule says",
