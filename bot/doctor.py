@@ -9,7 +9,6 @@ detail and fix is masked before it leaves `run_checks`.
 
 from __future__ import annotations
 
-import os
 import shutil
 import zipfile
 from collections.abc import Callable, Mapping
@@ -29,6 +28,7 @@ from bot.store.corrections import load_corrections
 from bot.store.log import DB_ENV, StoreError, connection, default_db_path, read
 from bot.store.schema import migrations
 from bot.store.verify import verify
+from bot.writable import nearest_existing, unwritable, unwritable_log
 
 Status = Literal["ok", "warn", "fail", "skip"]
 
@@ -328,7 +328,7 @@ def database_checks(path: Path) -> list[Check]:
         ]
     if schema is not None:
         return [schema, Check("evidence chain", "skip", "not checked: unknown schema")]
-    problem = unwritable(path.parent, create=False) or _unwritable_file(path)
+    problem = unwritable_log(path)
     if problem:
         database = Check(
             "database",
@@ -363,10 +363,6 @@ def _schema_problem(db: Database) -> Check | None:
             "upgrade replybot before using this file",
         )
     return None
-
-
-def _unwritable_file(path: Path) -> str | None:
-    return None if os.access(path, os.W_OK) else f"{path} is read-only"
 
 
 def chain_check(path: Path) -> Check:
@@ -435,31 +431,6 @@ def model_cache_check(db_path: Path) -> Check:
     return Check("model cache", "ok", f"trained for the current data{learnt}, in {directory}")
 
 
-def unwritable(directory: Path, *, create: bool) -> str | None:
-    """Why files cannot be written in `directory`, or None. With `create`, a missing
-    folder is fine when it can be made in its nearest existing parent. Checked with
-    `os.access`, which also sees a read-only file system, so nothing is written."""
-    if directory.exists():
-        if not directory.is_dir():
-            return f"{directory} is not a folder"
-        return None if os.access(directory, os.W_OK | os.X_OK) else f"{directory} is read-only"
-    if not create:
-        return f"the folder {directory} does not exist"
-    parent = _nearest_existing(directory)
-    if not parent.is_dir():
-        return f"{directory} cannot be created: {parent} is not a folder"
-    if not os.access(parent, os.W_OK | os.X_OK):
-        return f"{directory} cannot be created: {parent} is read-only"
-    return None
-
-
-def _nearest_existing(path: Path) -> Path:
-    path = path.absolute()
-    while not path.exists() and path != path.parent:
-        path = path.parent
-    return path
-
-
 # --- disk --------------------------------------------------------------------------------
 
 
@@ -468,7 +439,7 @@ def disk_checks(places: Mapping[str, Path], limits: DiskLimits = DiskLimits()) -
     once created), one line per file system."""
     by_device: dict[int, tuple[Path, list[str]]] = {}
     for what, place in places.items():
-        existing = _nearest_existing(place)
+        existing = nearest_existing(place)
         device = existing.stat().st_dev
         by_device.setdefault(device, (existing, []))[1].append(what)
     return [_disk_check(where, " and ".join(whats), limits) for where, whats in by_device.values()]

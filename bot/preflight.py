@@ -6,11 +6,11 @@ from __future__ import annotations
 import errno
 import socket
 import sqlite3
-import tempfile
 from contextlib import closing
 from pathlib import Path
 
 from bot.store.log import DB_ENV
+from bot.writable import unwritable_log
 
 
 class StartupError(RuntimeError):
@@ -20,30 +20,22 @@ class StartupError(RuntimeError):
 def check_database(path: Path) -> None:
     """The evidence log at `path` can be opened for writing (or created).
 
-    Changes nothing: an existing file is locked for writing and released; for a new one,
-    a temporary file is created and removed in its folder.
+    Changes nothing: the reasons come from `bot.writable`, and an existing file is locked
+    for writing and released, which also finds a file that is not a database.
     """
     hint = f"set {DB_ENV} to a file in a folder you can write to"
-    if path.exists():
-        if path.is_dir():
-            raise StartupError(f"evidence log {path} is a folder, not a file: {hint}")
-        try:
-            with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True)) as db:
-                db.execute("BEGIN IMMEDIATE")
-                db.execute("ROLLBACK")
-        except sqlite3.Error as error:
-            raise StartupError(f"cannot write the evidence log {path} ({error}): {hint}") from None
+    problem = unwritable_log(path)
+    if problem is not None:
+        verb = "write" if path.exists() else "create"
+        raise StartupError(f"cannot {verb} the evidence log {path}: {problem}; {hint}")
+    if not path.exists():
         return
-    folder = path.absolute().parent
-    if not folder.is_dir():
-        what = "is not a folder" if folder.exists() else "does not exist"
-        raise StartupError(f"cannot create the evidence log {path}: {folder} {what}; {hint}")
     try:
-        with tempfile.TemporaryFile(dir=folder):
-            pass
-    except OSError as error:
-        reason = error.strerror or str(error)
-        raise StartupError(f"cannot create the evidence log {path} ({reason}): {hint}") from None
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True)) as db:
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("ROLLBACK")
+    except sqlite3.Error as error:
+        raise StartupError(f"cannot write the evidence log {path} ({error}): {hint}") from None
 
 
 def check_listen(listen: str, port: int) -> None:

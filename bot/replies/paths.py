@@ -1,5 +1,6 @@
-"""Where the reply templates and catalogs are: inside the installed package, or in the
-source checkout (`templates/` and `locales/` at the top of the repository)."""
+"""Where the reply templates, catalogs and platform playbooks are: templates and catalogs
+inside the installed package or in the source checkout (`templates/` and `locales/` at the
+top of the repository); playbooks always inside the package (`bot/data/playbooks/`)."""
 
 from __future__ import annotations
 
@@ -23,3 +24,11 @@ def templates_dir() -> Path:
 
 def locales_dir() -> Path:
     return _folder("locales")
+
+
+def playbooks_dir() -> Path:
+    """The platform playbooks (`bot/data/playbooks/`), shipped inside the package."""
+    folder = Path(str(resources.files("bot"))) / "data" / "playbooks"
+    if not folder.is_dir():
+        raise FileNotFoundError(f"replybot's platform playbooks are missing (looked in {folder})")
+    return folder

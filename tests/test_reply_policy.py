@@ -1,0 +1,149 @@
+"""Every reply replybot can draft passes the reply check (REPLY-POLICY.md, the part text
+alone shows): every template x resolution x language x shop profile x set of facts."""
+
+import dataclasses
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.analysis import Amount
+from bot.replies.check import check_reply, given_facts, given_settings
+from bot.replies.facts import Facts, ShopSettings
+from bot.replies.registry import TEMPLATES
+from bot.replies.render import Renderer
+from bot.replies.review import SAMPLE_FACTS
+from bot.scenarios import LANGUAGES
+
+AMOUNTS = {"CNY": Decimal(122), "KRW": Decimal(3000), "VND": Decimal(50000), "USD": Decimal(8)}
+COUPONS = {"CNY": Decimal(5), "KRW": Decimal(3000), "VND": Decimal(20000), "USD": Decimal(2)}
+
+
+def shop(name: str, currency: str, timezone: str, **changes: Any) -> ShopSettings:
+    """A shop that has been set up: name, currency and zone, its own return window (an
+    example, not a platform's rule: those belong to the platform playbooks) and processing
+    time, and a coupon in its currency; `changes` override any of them."""
+    settings = ShopSettings(
+        shop_name=name,
+        currency=currency,
+        timezone=timezone,
+        return_window_days=7,
+        processing_days=2,
+        coupon_value=Amount(COUPONS[currency], currency),
+    )
+    return dataclasses.replace(settings, **changes)
+
+
+PROFILES: list[tuple[str, ShopSettings]] = [
+    ("unset", ShopSettings()),
+    ("taobao_cn", shop("月光家居", "CNY", "Asia/Shanghai")),
+    ("coupang_kr", shop("루나홈", "KRW", "Asia/Seoul", coupon_value=None)),
+    ("shopee_vn", shop("Nhà Lan", "VND", "Asia/Ho_Chi_Minh")),
+    ("aliexpress_en", shop("Lotus Home", "USD", "Asia/Shanghai", return_window_days=30)),
+]
+"""Shops to draft for, one a line: first a seller who has set nothing up, then shops selling
+in one market each. Which settings count as given is read off their differences from
+`ShopSettings()` (`given_settings`)."""
+
+
+def no_facts(settings: ShopSettings) -> Facts:
+    return Facts()
+
+
+def realistic_facts(settings: ShopSettings) -> Facts:
+    """`SAMPLE_FACTS` as this shop would have them: an amount in the shop's currency and the
+    time it is back in the shop's own zone."""
+    assert SAMPLE_FACTS.back_at is not None
+    return dataclasses.replace(
+        SAMPLE_FACTS,
+        amount=Amount(AMOUNTS.get(settings.currency, Decimal(8)), None),
+        back_at=SAMPLE_FACTS.back_at.replace(tzinfo=ZoneInfo(settings.timezone)),
+    )
+
+
+FACT_SETS = [("no_facts", no_facts), ("realistic_facts", realistic_facts)]
+
+
+@dataclass(frozen=True)
+class Found:
+    template: str
+    resolution: str
+    language: str
+    profile: str
+    facts: str
+    rule: str
+    check: str
+    phrase: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.template}/{self.resolution} {self.language} [{self.profile}, {self.facts}]: "
+            f"{self.rule} {self.check} {self.phrase!r}"
+        )
+
+
+def every_violation(renderer: Renderer) -> list[Found]:
+    found = []
+    for profile, settings in PROFILES:
+        settings_given = given_settings(settings)
+        for facts_name, make_facts in FACT_SETS:
+            facts = make_facts(settings)
+            facts_given = given_facts(facts)
+            for spec in TEMPLATES.values():
+                for resolution in spec.resolutions:
+                    for language in LANGUAGES:
+                        text = renderer.render(spec.id, language, facts, settings, resolution.name)
+                        found.extend(
+                            Found(
+                                spec.id, resolution.name, language, profile, facts_name,
+                                v.rule, v.check, v.phrase,
+                            )
+                            for v in check_reply(
+                                text,
+                                language=language,
+                                template_id=spec.id,
+                                resolution=resolution.name,
+                                facts_given=facts_given,
+                                settings_given=settings_given,
+                            )
+                        )  # fmt: skip
+    return found
+
+
+def summary(found: list[Found]) -> str:
+    by_rule = Counter(f"{f.rule} {f.check}" for f in found)
+    by_language = Counter(f.language for f in found)
+    lines = [f"{len(found)} violations of REPLY-POLICY.md", "", "by rule:"]
+    lines += [f"  {key}: {count}" for key, count in sorted(by_rule.items())]
+    lines += ["by language:"]
+    lines += [f"  {key}: {count}" for key, count in sorted(by_language.items())]
+    lines += ["", *map(str, found)]
+    return "\n".join(lines)
+
+
+def test_the_matrix_covers_every_template_language_profile_and_fact_set():
+    assert given_settings(PROFILES[0][1]) == frozenset(), "the first profile is the unset shop"
+    for _, settings in PROFILES[1:]:
+        assert {"shop_name", "timezone"} <= given_settings(settings)
+    # A shop that chose USD looks like one that chose nothing until ShopSettings can say
+    # "not set"; until then the US shop's amounts count as the unset default.
+    assert "currency" not in given_settings(dict(PROFILES)["aliexpress_en"])
+    assert given_facts(no_facts(ShopSettings())) == frozenset()
+    assert "back_at" in given_facts(realistic_facts(ShopSettings()))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason=(
+        "the 0.1 templates and catalogs break REPLY-POLICY §1-§8; they are being rewritten "
+        "(issue 12), and ShopSettings cannot yet say a setting was never set (§8). Remove "
+        "this mark when the rewrite lands and the matrix passes."
+    ),
+)
+def test_every_reply_obeys_the_reply_policy():
+    found = every_violation(Renderer.default())
+    assert not found, summary(found)
