@@ -3,19 +3,15 @@ means for the replies (`replybot shop`, `/settings`, the end of `/setup`)."""
 
 from __future__ import annotations
 
-from typing import Final, Protocol
+from typing import Protocol
 
 from bot.replies.facts import ALIASES, DEFAULT_COOLDOWN_MINUTES, ShopSettings, setting_text
+from bot.replies.playbooks import playbook
 
-PLATFORM_NAMES: Final = {
-    "aliexpress": "AliExpress", "taobao": "Taobao", "tmall": "Tmall", "1688": "1688",
-    "shopee": "Shopee", "lazada": "Lazada", "tiki": "Tiki", "tiktok": "TikTok Shop",
-    "coupang": "Coupang", "naver": "Naver Smart Store", "amazon": "Amazon",
-    "meituan": "Meituan", "eleme": "Ele.me", "grabfood": "GrabFood",
-    "shopeefood": "ShopeeFood", "baemin": "Baemin", "coupangeats": "Coupang Eats",
-    "other": "Other",
-}  # fmt: skip
-"""How sellers know each platform id."""
+
+def platform_name(platform: str) -> str:
+    """How sellers know a platform: its playbook's English name ("Other" for the rest)."""
+    return "Other" if platform == "other" else playbook(platform).text("en").name
 
 
 class ZoneInForce(Protocol):
@@ -60,7 +56,7 @@ def unset_means(settings: ShopSettings, name: str) -> str:
 def shown_value(settings: ShopSettings, name: str) -> str | None:
     """A set value as a seller reads it; None when unset."""
     if name == "platforms" and settings.platforms:
-        names = [PLATFORM_NAMES[p] for p in settings.platforms]
+        names = [platform_name(p) for p in settings.platforms]
         return ", ".join([f"{names[0]} (main)", *names[1:]])
     if name == "return_shipping" and settings.return_shipping:
         return {"buyer": "the buyer pays", "seller": "the shop pays"}[settings.return_shipping]

@@ -16,7 +16,7 @@ from bot.replies.facts import (
     apply_settings,
     setting_text,
 )
-from bot.replies.profile import PLATFORM_NAMES
+from bot.replies.profile import platform_name
 from bot.scenarios import LANGUAGES
 
 KEEP: Final = "~"
@@ -98,7 +98,7 @@ def _unique(values: list[str]) -> list[str]:
 
 def _platforms(settings: ShopSettings) -> tuple[Option, ...]:
     return (
-        *(Option(p, PLATFORM_NAMES[p]) for p in PLATFORM_IDS),
+        *(Option(p, platform_name(p)) for p in PLATFORM_IDS),
         *_keep_or_skip(settings, "platforms"),
     )
 
