@@ -70,7 +70,7 @@ def draft(
     facts = facts or Facts()
     settings = settings or ShopSettings()
     chosen = template(template_id).resolution(resolution).name
-    seller_language = seller_language or settings.seller_language
+    seller_language = seller_language or settings.seller_language or "en"
     text = renderer.render(template_id, language, facts, settings, chosen)
     seller_text = (
         text

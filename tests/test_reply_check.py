@@ -242,7 +242,7 @@ BACKED_BY = {
     "price_reason": "price_change",
     "restock_coming": "restock_date",
     "address_updated": "address",
-    "coupon": "coupon_value",
+    "coupon": "coupon",
     "return_window": "return_window_days",
     "processing_time": "processing_days",
 }
@@ -702,7 +702,7 @@ def test_given_settings_are_those_that_differ_from_the_defaults():
         "shop_name",
         "currency",
     }
-    assert given_settings(ShopSettings(coupon_value=None)) == {"coupon_value"}
+    assert given_settings(ShopSettings(coupon=Amount(Decimal(3), "KRW"))) == {"coupon"}
 
 
 # the data file ---------------------------------------------------------------------------

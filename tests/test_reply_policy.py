@@ -32,7 +32,7 @@ def shop(name: str, currency: str, timezone: str, **changes: Any) -> ShopSetting
         timezone=timezone,
         return_window_days=7,
         processing_days=2,
-        coupon_value=Amount(COUPONS[currency], currency),
+        coupon=Amount(COUPONS[currency], currency),
     )
     return dataclasses.replace(settings, **changes)
 
@@ -40,7 +40,7 @@ def shop(name: str, currency: str, timezone: str, **changes: Any) -> ShopSetting
 PROFILES: list[tuple[str, ShopSettings]] = [
     ("unset", ShopSettings()),
     ("taobao_cn", shop("月光家居", "CNY", "Asia/Shanghai")),
-    ("coupang_kr", shop("루나홈", "KRW", "Asia/Seoul", coupon_value=None)),
+    ("coupang_kr", shop("루나홈", "KRW", "Asia/Seoul", coupon=None)),
     ("shopee_vn", shop("Nhà Lan", "VND", "Asia/Ho_Chi_Minh")),
     ("aliexpress_en", shop("Lotus Home", "USD", "Asia/Shanghai", return_window_days=30)),
 ]
@@ -60,7 +60,7 @@ def realistic_facts(settings: ShopSettings) -> Facts:
     return dataclasses.replace(
         SAMPLE_FACTS,
         amount=Amount(AMOUNTS.get(settings.currency, Decimal(8)), None),
-        back_at=SAMPLE_FACTS.back_at.replace(tzinfo=ZoneInfo(settings.timezone)),
+        back_at=SAMPLE_FACTS.back_at.replace(tzinfo=ZoneInfo(settings.zone_name)),
     )
 
 
@@ -128,9 +128,8 @@ def test_the_matrix_covers_every_template_language_profile_and_fact_set():
     assert given_settings(PROFILES[0][1]) == frozenset(), "the first profile is the unset shop"
     for _, settings in PROFILES[1:]:
         assert {"shop_name", "timezone"} <= given_settings(settings)
-    # A shop that chose USD looks like one that chose nothing until ShopSettings can say
-    # "not set"; until then the US shop's amounts count as the unset default.
-    assert "currency" not in given_settings(dict(PROFILES)["aliexpress_en"])
+    # A shop that chose USD is told from one that chose nothing: its currency is given.
+    assert "currency" in given_settings(dict(PROFILES)["aliexpress_en"])
     assert given_facts(no_facts(ShopSettings())) == frozenset()
     assert "back_at" in given_facts(realistic_facts(ShopSettings()))
 
@@ -140,8 +139,7 @@ def test_the_matrix_covers_every_template_language_profile_and_fact_set():
     raises=AssertionError,
     reason=(
         "the 0.1 templates and catalogs break REPLY-POLICY §1-§8; they are being rewritten "
-        "(issue 12), and ShopSettings cannot yet say a setting was never set (§8). Remove "
-        "this mark when the rewrite lands and the matrix passes."
+        "(issue 12). Remove this mark when the rewrite lands and the matrix passes."
     ),
 )
 def test_every_reply_obeys_the_reply_policy():

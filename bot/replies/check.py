@@ -190,11 +190,8 @@ def given_facts(facts: Facts) -> frozenset[str]:
 
 
 def given_settings(settings: ShopSettings) -> frozenset[str]:
-    """The settings that differ from `ShopSettings()`.
-
-    A setting equal to its default cannot be told from one never set (a shop that chose USD
-    looks like one that chose nothing) until ShopSettings can say "not set" (§8).
-    """
+    """The settings the seller gave: those that differ from `ShopSettings()`, where every
+    setting a buyer could read is unset (§8)."""
     defaults = ShopSettings()
     return frozenset(
         f.name for f in fields(settings) if getattr(settings, f.name) != getattr(defaults, f.name)

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 from babel.support import Translations
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
@@ -80,8 +80,12 @@ def _locale(language: str) -> Locale:
     return Locale.parse(language)
 
 
-def format_money(amount: Amount, language: str, default_currency: str) -> str:
+def format_money(amount: Amount, language: str, default_currency: str | None) -> str:
+    """The amount in its currency, else the shop's; a plain number when neither is known
+    (never a currency the seller did not give)."""
     currency = amount.currency or default_currency
+    if currency is None:
+        return format_decimal(amount.value, locale=_locale(language), decimal_quantization=False)
     return format_currency(amount.value, currency, locale=_locale(language))
 
 
@@ -104,7 +108,7 @@ def _format(value: Any, language: str, settings: ShopSettings, today: date) -> A
     if isinstance(value, Amount):
         return _Formatted(lambda: format_money(value, language, settings.currency))
     if isinstance(value, datetime):
-        return _Formatted(lambda: spoken_time(value, language, shop_zone=settings.timezone))
+        return _Formatted(lambda: spoken_time(value, language, shop_zone=settings.zone_name))
     if isinstance(value, date):
         return _Formatted(lambda: spoken_date(value, language, today=today))
     return value
@@ -144,7 +148,7 @@ class Renderer:
             raise UnknownLanguageError(
                 f"unknown language {language!r} (choose: {', '.join(LANGUAGES)})"
             )
-        today = today or datetime.now(ZoneInfo(settings.timezone)).date()
+        today = today or datetime.now(ZoneInfo(settings.zone_name)).date()
         context = {
             name: _format(getattr(facts, name), language, settings, today)
             for name in facts.__dataclass_fields__
@@ -157,7 +161,12 @@ class Renderer:
             "return_window_days": settings.return_window_days,
             "processing_days": settings.processing_days,
             "wait_hours": settings.wait_hours,
-            "coupon": _format(settings.coupon_value, language, settings, today),
+            "coupon": _format(settings.coupon, language, settings, today),
+            "coupon_how": settings.coupon_how,
+            "platform": settings.platform,
+            "platforms": settings.platforms,
+            "currency": settings.currency,
+            "return_shipping": settings.return_shipping,
         }
         text = self.environments[language].get_template(f"{template_id}.j2").render(context)
         lines = [line.rstrip() for line in text.strip().splitlines()]

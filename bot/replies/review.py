@@ -28,6 +28,20 @@ SAMPLE_FACTS = Facts(
     scenario="delivery_delay",
 )
 
+SAMPLE_PROFILE = ShopSettings(
+    shop_name="Lotus Home",
+    platforms=("shopee",),
+    currency="USD",
+    timezone="Asia/Kuala_Lumpur",
+    return_window_days=15,
+    return_shipping="seller",
+    processing_days=3,
+    coupon=Amount(Decimal(3), "USD"),
+    coupon_how="Enter code SORRY3 at checkout.",
+    wait_hours=24,
+)
+"""A shop with every setting given, so that the page shows every sentence."""
+
 _PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>replybot replies for review</title>
 <style>
