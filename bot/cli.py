@@ -32,10 +32,21 @@ from bot.config import (
 from bot.console import LANGUAGE_NAMES, ConsoleSession, read_lines, summary
 from bot.core import analyse, analyzer_with, default_analyzer, draft
 from bot.inbox.state import shop_zone
-from bot.inbox.zone import ZoneError
+from bot.inbox.zone import ShopZone, ZoneError, choose_zone
 from bot.nlp.analyzer import Analyzer, EmptyMessageError, is_empty
 from bot.preflight import StartupError
-from bot.replies.facts import FactError, Facts, ShopSettings, amount_value, apply_assignments
+from bot.replies.facts import (
+    FactError,
+    Facts,
+    ShopSettings,
+    amount_value,
+    apply_assignments,
+    setting_keys,
+    setting_text,
+    split_assignment,
+)
+from bot.replies.profile import describe
+from bot.replies.profile_setup import EVERY, KEEP, Question, answer, next_question
 from bot.replies.registry import TEMPLATES, UnknownResolutionError, UnknownTemplateError
 from bot.replies.render import Renderer, UnknownLanguageError
 from bot.replies.review import review_page
@@ -44,7 +55,7 @@ from bot.store.cases import case_report, resolve_case
 from bot.store.corrections import load_corrections
 from bot.store.export import FORMATS, Filters, count, export
 from bot.store.log import DB_ENV, DEFAULT_DB, EvidenceLog, StoreError, read
-from bot.store.shop import load_shop_settings
+from bot.store.shop import ShopProfile, load_shop_settings
 from bot.store.verify import verify
 from bot.text_input import readable_text
 
@@ -87,6 +98,30 @@ def main() -> None:
         except OSError as error:
             reason = error.strerror or error
             raise click.ClickException(f"{LOG_FILE_ENV}: cannot write {path} ({reason})") from None
+
+
+class _LogPath(click.Path):
+    """The evidence log's file as `REPLYBOT_DB` gives it to the bot too: surrounding spaces
+    ignored, and blank meaning the default."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str):
+            value = value.strip() or DEFAULT_DB
+        return super().convert(value, param, ctx)
+
+
+def _db_option(function: Any = None, *, dir_okay: bool = False) -> Any:
+    option = click.option(
+        "--db",
+        "db_path",
+        type=_LogPath(dir_okay=dir_okay, path_type=Path),
+        envvar=DB_ENV,
+        show_envvar=True,
+        default=DEFAULT_DB,
+        show_default=True,
+        help="Evidence log file.",
+    )
+    return option(function) if function is not None else option
 
 
 @main.command()
@@ -143,8 +178,10 @@ def classify(text: str | None, jsonl: bool, as_json: bool) -> None:
               help="A fact (order_id, amount, ship_date, ...) or shop setting.")  # fmt: skip
 @click.option("--text", "buyer_text", help="A buyer message: analyse it, then draft the reply.")
 @click.option("--json", "as_json", is_flag=True, help="Print the draft as JSON.")
+@_db_option
 def draft_command(
     *,
+    db_path: Path,
     template_id: str | None,
     language: str | None,
     seller_language: str | None,
@@ -153,7 +190,10 @@ def draft_command(
     buyer_text: str | None,
     as_json: bool,
 ) -> None:
-    """Draft a reply from the reviewed templates, with the same reply in your language."""
+    """Draft a reply from the reviewed templates, with the same reply in your language.
+
+    The shop profile stored in the evidence log (`replybot shop`) signs and prices the
+    reply; `--set` overrides any of its settings for this draft only."""
     facts = Facts()
     if buyer_text is not None:
         try:
@@ -167,7 +207,7 @@ def draft_command(
         raise click.UsageError("give --scenario ID, or --text with a buyer message")
     try:
         values = [readable_text(assignment) for assignment in assignments]
-        facts, settings = apply_assignments(facts, ShopSettings(), values)
+        facts, settings = apply_assignments(facts, _stored_profile(db_path), values)
         reply = draft(
             Renderer.default(),
             template_id,
@@ -187,6 +227,11 @@ def draft_command(
         click.echo(f"\n--- {LANGUAGE_NAMES[reply.seller_language]} ---\n{reply.seller_text}")
 
 
+def _stored_profile(db_path: Path) -> ShopSettings:
+    """The shop profile kept in the evidence log; the unset profile when there is no log."""
+    return read(db_path, load_shop_settings) if db_path.exists() else ShopSettings()
+
+
 @main.command("review-page")
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, writable=True), default="review.html",
@@ -201,35 +246,12 @@ def review_page_command(output: str) -> None:
     click.echo(f"wrote {output}")
 
 
-class _LogPath(click.Path):
-    """The evidence log's file as `REPLYBOT_DB` gives it to the bot too: surrounding spaces
-    ignored, and blank meaning the default."""
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        if isinstance(value, str):
-            value = value.strip() or DEFAULT_DB
-        return super().convert(value, param, ctx)
-
-
-def _db_option(function: Any = None, *, dir_okay: bool = False) -> Any:
-    option = click.option(
-        "--db",
-        "db_path",
-        type=_LogPath(dir_okay=dir_okay, path_type=Path),
-        envvar=DB_ENV,
-        show_envvar=True,
-        default=DEFAULT_DB,
-        show_default=True,
-        help="Evidence log file.",
-    )
-    return option(function) if function is not None else option
-
-
 @main.command()
 @_db_option
-@click.option("--seller-lang", "seller_language", type=click.Choice(LANGUAGES), default="en",
-              show_default=True, help="Your language, for the mirror of each draft.")  # fmt: skip
-def console(db_path: Path, seller_language: str) -> None:
+@click.option("--seller-lang", "seller_language", type=click.Choice(LANGUAGES),
+              help="Your language, for the mirror of each draft [default: the shop's "
+              "seller_language, else en].")  # fmt: skip
+def console(db_path: Path, seller_language: str | None) -> None:
     """The seller assistant in a terminal: each line is a buyer message.
 
     Prints the analysis and the drafted reply, and logs both. Reading from a pipe it
@@ -237,7 +259,8 @@ def console(db_path: Path, seller_language: str) -> None:
     """
     interactive = sys.stdin.isatty()
     log = EvidenceLog(db_path)
-    shop = dataclasses.replace(log.read(load_shop_settings), seller_language=seller_language)
+    shop = ShopProfile(log).settings
+    shop = dataclasses.replace(shop, seller_language=seller_language or shop.seller_language)
     session = ConsoleSession(log, shop, Renderer.default())
     if interactive:
         click.echo(f"replybot console, logging to {db_path}. Paste a buyer message; Ctrl-D ends.")
@@ -254,6 +277,123 @@ def console(db_path: Path, seller_language: str) -> None:
                 click.echo(shown + "\n")
     finally:
         log.close()
+
+
+@main.group("shop", invoke_without_command=True)
+@_db_option
+@click.pass_context
+def shop_group(ctx: click.Context, db_path: Path) -> None:
+    """Show the shop profile: name, platforms, currency, time zone, return policy, coupon.
+
+    `replybot shop set key=value ...` stores settings; `replybot shop setup` asks for
+    each in turn. Replies leave out, never invent, what is not set."""
+    if ctx.invoked_subcommand is not None:
+        return
+
+    def profile(db: Database) -> tuple[ShopSettings, ShopZone]:
+        return load_shop_settings(db), _zone_in_force(db)
+
+    if db_path.exists():
+        settings, zone = read(db_path, profile)
+    else:
+        click.echo(f"no evidence log at {db_path} yet: nothing is set", err=True)
+        settings, zone = ShopSettings(), _zone_in_force(None)
+    click.echo(describe(settings, zone))
+
+
+def _zone_in_force(db: Database | None) -> ShopZone:
+    configured = os.environ.get("REPLYBOT_TIMEZONE")
+    try:
+        if db is None:
+            return choose_zone(None, None, configured)
+        return shop_zone(db, configured)
+    except ZoneError as error:
+        raise click.ClickException(str(error)) from error
+
+
+def _shop_db(ctx: click.Context, db_path: Path) -> Path:
+    """The subcommand's --db when given, else the group's (`replybot shop --db X set ...`)."""
+    given = ctx.get_parameter_source("db_path") == click.core.ParameterSource.COMMANDLINE
+    if given or ctx.parent is None:
+        return db_path
+    return Path(ctx.parent.params["db_path"])
+
+
+@shop_group.command("set")
+@_db_option
+@click.argument("assignments", nargs=-1, required=True, metavar="KEY=VALUE...")
+@click.pass_context
+def shop_set(ctx: click.Context, db_path: Path, assignments: tuple[str, ...]) -> None:
+    """Store shop settings, all or none: each is checked before any is written.
+
+    An empty value unsets a setting (`signature=`); `platform=taobao` makes taobao the main
+    platform, `platforms=shopee,lazada` sets the list. Keys: shop_name, signature, platform,
+    platforms, currency, seller_language, timezone, return_window_days, return_shipping,
+    processing_days, coupon, coupon_how, auto_reply_cooldown_minutes, wait_hours.
+    """
+    try:
+        pairs = [split_assignment(readable_text(assignment)) for assignment in assignments]
+    except FactError as error:
+        raise click.UsageError(str(error)) from error
+    with EvidenceLog(_shop_db(ctx, db_path)) as log:
+        try:
+            settings = ShopProfile(log).store(pairs)
+        except FactError as error:
+            raise click.UsageError(f"{error}; nothing was stored") from error
+    shown = describe(settings).splitlines()
+    changed = setting_keys(pairs)
+    click.echo("\n".join(line for line in shown if line.split(":", 1)[0] in changed))
+
+
+@shop_group.command("setup")
+@_db_option
+@click.pass_context
+def shop_setup(ctx: click.Context, db_path: Path) -> None:
+    """Answer one question per setting on a terminal; each answer is stored at once."""
+    if not sys.stdin.isatty():
+        raise click.ClickException(
+            "shop setup asks its questions on a terminal, and standard input is not one; "
+            "use replybot shop set key=value ... instead"
+        )
+    with EvidenceLog(_shop_db(ctx, db_path)) as log:
+        profile = ShopProfile(log)
+        click.echo("Press Enter to keep the value in brackets; type - to clear it.")
+        key: str | None = None
+        while (question := next_question(EVERY, key, profile.settings)) is not None:
+            key = question.key
+            current = setting_text(profile.settings, key)
+            text = click.prompt(
+                _prompt(question, profile.settings),
+                default=current or "",
+                show_default=current is not None,
+                value_proc=partial(_setup_answer, key=key, settings=profile.settings),
+            )
+            if text != (current or ""):
+                profile.store([(key, text)])
+        click.echo("\n" + describe(profile.settings, log.read(_zone_in_force)))
+
+
+def _prompt(question: Question, settings: ShopSettings) -> str:
+    """The question and what to type: its choices, or suggestions, or an example."""
+    offered = [option.value for option in question.options(settings)]
+    values = [value for value in offered if value not in ("", KEEP)]
+    if question.key in ("seller_language", "return_shipping"):
+        return f"{question.text} ({' or '.join(values)})"
+    if values:
+        return f"{question.text} (e.g. {', '.join(values)})"
+    return f"{question.text} ({question.example})"
+
+
+def _setup_answer(text: str, *, key: str, settings: ShopSettings) -> str:
+    """The typed answer, checked: `-` clears; anything that cannot be read is asked again."""
+    text = readable_text(text).strip()
+    if text == "-":
+        return ""
+    try:
+        answer(key, text, settings)
+    except FactError as error:
+        raise click.UsageError(str(error)) from error
+    return text
 
 
 @main.command("verify")

@@ -15,7 +15,8 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 
 from bot.config import BotSettings
-from bot.replies.facts import ShopSettings
+from bot.replies.facts import PLATFORM_IDS, ShopSettings
+from bot.replies.profile_setup import GUIDED, QUESTIONS
 from bot.replies.registry import TEMPLATES
 from bot.replies.render import Renderer
 from bot.scenarios import LANGUAGES, SCENARIOS
@@ -30,6 +31,8 @@ from bot.tg.buttons import (
     LogAsSent,
     OpenQueued,
     SendReply,
+    SetupAnswer,
+    StopSetup,
     parse_press,
     press_data,
 )
@@ -96,7 +99,7 @@ def test_commands_menus_and_start(api, tmp_path, analyzer):
     assert all([c["command"] for c in call.params["commands"]] == ["start"] for call in everyone)
     assert {call.params.get("language_code") for call in sellers} == {None, "zh", "ko", "vi"}
     assert all(call.params["scope"] == {"type": "chat", "chat_id": SELLER} for call in sellers)
-    assert all(len(call.params["commands"]) == 13 for call in sellers)
+    assert all(len(call.params["commands"]) == 14 for call in sellers)
     assert "Paste or forward" in api.wait_for("sendMessage")[0].params["text"]
 
 
@@ -233,7 +236,8 @@ def test_strangers_cannot_use_seller_commands(api, tmp_path, analyzer):
         api.wait_for("sendMessage", len(COMMANDS))
 
     COMMANDS = ("/lang ko", "/draft price_drop", "/case 1", "/export", "/verify", "/peak on",
-                "/hours off", "/closed 2026-12-24", "/queue", "/settings shop_name X")  # fmt: skip
+                "/hours off", "/closed 2026-12-24", "/queue", "/settings shop_name X",
+                "/setup")  # fmt: skip
     assert run_bot(api, tmp_path / "bot.db", scenario) == []
     replies = {call.params["text"] for call in api.wait_for("sendMessage", len(COMMANDS))}
     assert replies == {"Sorry, this assistant is only for the shop's sellers."}
@@ -311,8 +315,8 @@ def test_shop_settings_are_shown_changed_and_used(api, tmp_path, analyzer):
 
     assert run_bot(api, tmp_path / "bot.db", scenario) == []
     texts = [call.params["text"] for call in api.wait_for("sendMessage", 6)]
-    assert "return_window_days: -" in texts[0], "unset: the platform's own period"
-    assert texts[1] == "return_window_days is now 30."
+    assert "return_window_days: not set — replies speak of the platform's return period" in texts[0]
+    assert texts[1] == "Saved. return_window_days: 30"
     assert "Lotus &lt;Home&gt; &amp; Co" in texts[2]
     assert "a whole number" in texts[3]
     assert "unknown setting 'colour'" in texts[4]
@@ -420,6 +424,13 @@ def edits(api: FakeBotApi) -> list:
     return [call for call in api.calls if call.method == "editMessageText"]
 
 
+SETUP_PROFILES = [
+    ShopSettings(),
+    *(ShopSettings(platforms=(platform,)) for platform in PLATFORM_IDS),
+    ShopSettings(shop_name="x" * 80, timezone="America/Argentina/ComodRivadavia", currency="KRW"),
+]
+
+
 def test_every_card_button_parses_back_to_itself_and_nothing_else_parses():
     presses = [
         *(ChooseScenario(s) for s in SCENARIOS),
@@ -429,6 +440,13 @@ def test_every_card_button_parses_back_to_itself_and_nothing_else_parses():
         SendReply(),
         OpenQueued(1),
         OpenQueued(10**18 - 1),
+        StopSetup(),
+        *(
+            SetupAnswer(key, option.value)
+            for settings in SETUP_PROFILES
+            for key in GUIDED
+            for option in QUESTIONS[key].options(settings)
+        ),
     ]
     for press in presses:
         assert _fits(press_data(press))
@@ -436,7 +454,8 @@ def test_every_card_button_parses_back_to_itself_and_nothing_else_parses():
     for data in (None, "", ":", "s", "s:", "s:refund", "s:out_of_stock_notice", "l:fr", "l:EN",
                  "r:refund", "r:other:refund", "r:nonsense:refund", "r:damaged_item:refund",
                  "log:", "logx", "send:1", "q:", "q:0", "q:-1", "q:007", "q:٣", "q:" + "9" * 19,
-                 "q:1 ", "s:other\n", "s:other:x"):  # fmt: skip
+                 "q:1 ", "s:other\n", "s:other:x", "p:", "p:shop_name", "p:colour:red",
+                 "p:platforms:shopee", "pstop:", "pstopx"):  # fmt: skip
         assert parse_press(data) is None, data
 
 
@@ -570,3 +589,119 @@ def test_a_logged_card_no_longer_changes(api, tmp_path, analyzer):
 
     assert run_bot(api, tmp_path / "bot.db", scenario) == []
     assert set(answers) == {NOTICES["en"]["logged"]}
+
+
+def test_a_sellers_first_start_sets_up_the_shop_and_each_answer_is_stored(api, tmp_path, analyzer):
+    from decimal import Decimal
+
+    from bot.analysis import Amount
+    from bot.store.shop import load_shop_settings
+
+    db = tmp_path / "shop.db"
+    seen: dict[str, object] = {}
+
+    def sent(count):
+        return api.wait_for("sendMessage", count)[count - 1]
+
+    def buttons(call):
+        keyboard = call.params["reply_markup"]["inline_keyboard"]
+        return [button["callback_data"] for row in keyboard for button in row]
+
+    def scenario(api):
+        api.text(SELLER, "/start")
+        assert "Paste or forward" in sent(1).params["text"]
+        name = sent(2)
+        assert "set up your shop" in name.params["text"]
+        assert "<b>1/8</b> What is your shop's name?" in name.params["text"]
+        assert buttons(name) == ["p:shop_name:~", "pstop"]
+        seen["during"] = read(db, load_shop_settings)
+        api.text(SELLER, "Lotus <Home>")
+        platform = sent(3)
+        assert "Saved. shop_name: Lotus &lt;Home&gt;" in platform.params["text"]
+        assert "p:platform:shopee" in buttons(platform)
+        api.press(SELLER, platform.result, "p:platform:shopee")
+        currency = sent(4)
+        assert (
+            api.wait_for("editMessageReplyMarkup")[0].params["message_id"]
+            == (platform.result["message_id"])
+        )
+        assert "Saved. platforms: Shopee (main)" in currency.params["text"]
+        assert buttons(currency)[0] == "p:currency:VND"
+        api.press(SELLER, currency.result, "p:currency:VND")
+        zone = sent(5)
+        assert buttons(zone)[0] == "p:timezone:Asia/Ho_Chi_Minh"
+        api.text(SELLER, "Saigon")
+        again = sent(6)
+        assert "not an IANA time zone" in again.params["text"]
+        assert "<b>4/8</b> Which time zone" in again.params["text"]
+        api.text(SELLER, "Asia/Ho_Chi_Minh")
+        window = sent(7)
+        assert buttons(window)[:4] == [
+            "p:return_window_days:",
+            "p:return_window_days:7",
+            "p:return_window_days:15",
+            "p:return_window_days:30",
+        ]
+        api.press(SELLER, window.result, "p:return_window_days:30")
+        shipping = sent(8)
+        api.press(SELLER, shipping.result, "p:return_shipping:seller")
+        coupon = sent(9)
+        assert "Saved. return_shipping: the shop pays" in coupon.params["text"]
+        api.text(SELLER, "20000")
+        how = sent(10)
+        assert "Saved. coupon: 20000 VND" in how.params["text"]
+        api.text(SELLER, "Nhập mã XINLOI khi thanh toán")
+        done = sent(11)
+        assert "Your shop is set up" in done.params["text"]
+        assert "reply_markup" not in done.params
+        api.text(SELLER, "/start")
+        sent(12)
+        api.text(SELLER, "shop oi sao chua giao hang vay")
+        card = sent(13).params["text"]
+        assert "<b>Reply (Vietnamese)</b>" in card
+        assert card.endswith("Lotus &lt;Home&gt;")
+        api.text(BUYER, "/start", language_code="vi")
+        seen["welcome"] = sent(14).params["text"]
+        api.text(SELLER, "/setup")
+        redo = sent(15)
+        assert "p:shop_name:~" in buttons(redo)
+        labels = [b["text"] for row in redo.params["reply_markup"]["inline_keyboard"] for b in row]
+        assert labels == ["Keep “Lotus <Home>”", "Stop setup"]
+        api.press(SELLER, redo.result, "pstop")
+        assert "Setup stopped" in sent(16).params["text"]
+        api.text(SELLER, "still not shipped, order 8123456789012")
+        assert "Saved" not in sent(17).params["text"]
+
+    assert run_bot(api, db, scenario) == []
+    assert seen["during"] == ShopSettings()
+    assert read(db, load_shop_settings) == ShopSettings(
+        shop_name="Lotus <Home>", platforms=("shopee",), currency="VND",
+        timezone="Asia/Ho_Chi_Minh", return_window_days=30, return_shipping="seller",
+        coupon=Amount(Decimal(20000), "VND"), coupon_how="Nhập mã XINLOI khi thanh toán",
+    )  # fmt: skip
+    assert "Lotus &lt;Home&gt;" in seen["welcome"]
+    assert len([c for c in api.calls if c.method == "sendMessage"]) == 17
+
+
+def test_setup_buttons_are_checked_like_typed_answers(api, tmp_path, analyzer):
+    from bot.store.shop import load_shop_settings
+
+    db = tmp_path / "shop.db"
+
+    def scenario(api):
+        api.text(SELLER, "/setup")
+        question = api.wait_for("sendMessage")[0]
+        for data in ("p:currency:XYZ", "p:platform:ebay", "p:colour:red", "p:shop_name"):
+            api.press(SELLER, question.result, data)
+        api.press(STRANGER, question.result, "p:platform:shopee")
+        api.wait_for("answerCallbackQuery", 5)
+        api.wait_for("sendMessage", 3)
+
+    assert run_bot(api, db, scenario) == []
+    texts = [call.params["text"] for call in api.wait_for("sendMessage", 3)]
+    assert "currency 'XYZ' is not an ISO 4217 currency code" in texts[1]
+    assert "unknown platform 'ebay'" in texts[2]
+    answers = api.wait_for("answerCallbackQuery", 5)
+    assert any(a.params.get("text") == "Sorry, this assistant is only for the shop's sellers."
+               for a in answers)  # fmt: skip
+    assert read(db, load_shop_settings) == ShopSettings()

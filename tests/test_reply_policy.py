@@ -135,6 +135,8 @@ def test_the_matrix_covers_every_template_language_profile_and_fact_set():
     assert given_settings(PROFILES[0][1]) == frozenset(), "the first profile is the unset shop"
     for _, settings in PROFILES[1:]:
         assert {"shop_name", "platforms", "currency", "timezone"} <= given_settings(settings)
+    # A shop that chose USD is told from one that chose nothing: its currency is given.
+    assert "currency" in given_settings(dict(PROFILES)["aliexpress_en"])
     kinds = {order_rules(settings).order_kind for _, settings in PROFILES}
     assert kinds == {"parcel", "meal"}
     assert given_facts(no_facts(ShopSettings())) == frozenset()

@@ -124,7 +124,7 @@ def test_a_zone_chosen_in_the_bot_wins_and_a_wrong_one_changes_nothing(
     assert run_bot(api, db, scenario) == []
     assert "Mars/Olympus_Mons" in seen["wrong"]
     assert "\n" not in seen["wrong"]
-    assert f"timezone: {NEW_YORK} (set with /settings timezone)" in seen["settings"]
+    assert f"timezone: {NEW_YORK} (the shop's setting)" in seen["settings"]
     assert f"time zone {NEW_YORK}" in seen["hours"]
     assert f"until {until} ({NEW_YORK})" in seen["on"]
     assert read(db, store.load_hours).timezone == NEW_YORK

@@ -22,7 +22,7 @@ HOURS: Final = "/hours"
 CONFIGURED: Final = "REPLYBOT_TIMEZONE"
 DEFAULT: Final = "default"
 _EXPLAINED: dict[Source, str] = {
-    CHOSEN: "set with /settings timezone",
+    CHOSEN: "the shop's setting",
     HOURS: "the working hours' zone",
     CONFIGURED: "the server's default",
     DEFAULT: "the server's default",
@@ -63,7 +63,7 @@ class ShopZone:
         return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
 
     def describe(self) -> str:
-        """`Asia/Shanghai (set with /settings timezone)`: the zone and why it is the shop's."""
+        """`Asia/Shanghai (the shop's setting)`: the zone and why it is the shop's."""
         return f"{self.name} ({_EXPLAINED[self.source]})"
 
 

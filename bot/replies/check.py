@@ -191,8 +191,8 @@ def given_facts(facts: Facts) -> frozenset[str]:
 
 
 def given_settings(settings: ShopSettings) -> frozenset[str]:
-    """The settings the seller gave: those that differ from `ShopSettings()`, in which
-    every setting a buyer could read is unset (§8)."""
+    """The settings the seller gave: those that differ from `ShopSettings()`, where every
+    setting a buyer could read is unset (§8)."""
     defaults = ShopSettings()
     return frozenset(
         f.name for f in fields(settings) if getattr(settings, f.name) != getattr(defaults, f.name)

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel.numbers import list_currencies
 
 from bot.analysis import MAX_AMOUNT_DIGITS, Amount, Analysis
+from bot.replies.playbooks import PLATFORMS
 from bot.scenarios import LANGUAGES
 
 
@@ -58,12 +59,8 @@ class Facts:
         return cls(**{**found, **{k: v for k, v in known.items() if v is not None}})
 
 
-PLATFORM_IDS: Final = (
-    "aliexpress", "taobao", "tmall", "1688", "shopee", "lazada", "tiki", "tiktok", "coupang",
-    "naver", "amazon", "meituan", "eleme", "grabfood", "shopeefood", "baemin", "coupangeats",
-    "other",
-)  # fmt: skip
-"""The platforms a shop can sell on, by the ids the profile stores."""
+PLATFORM_IDS: Final = PLATFORMS
+"""The platforms a shop can sell on, by the ids the profile stores (the playbooks' ids)."""
 
 RETURN_SHIPPING: Final = ("buyer", "seller")
 """Who pays a returned parcel's postage."""

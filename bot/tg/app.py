@@ -40,7 +40,7 @@ from bot.services import start_services
 from bot.store.corrections import save_correction
 from bot.store.log import EvidenceLog, StoreError, exchange_entries
 from bot.text_input import readable_text
-from bot.tg import commands, inbox, modes
+from bot.tg import commands, inbox, modes, setup
 from bot.tg.buttons import (
     CardPress,
     ChooseLanguage,
@@ -50,6 +50,8 @@ from bot.tg.buttons import (
     Notice,
     OpenQueued,
     SendReply,
+    SetupAnswer,
+    StopSetup,
     notice,
     parse_press,
     pressed,
@@ -72,23 +74,27 @@ COMMANDS = {
            ("lang", "Your language"), ("draft", "Draft a notice or reply"),
            ("case", "An order's case"), ("resolve", "Close an order's case"),
            ("export", "Export the evidence log"), ("verify", "Check the evidence log"),
-           ("settings", "Shop settings"), ("queue", "Buyers waiting for an answer"),
+           ("settings", "Shop settings"), ("setup", "Set up your shop step by step"),
+           ("queue", "Buyers waiting for an answer"),
            ("peak", "Peak mode (busy auto-reply)"), ("hours", "Working hours"),
            ("closed", "Holiday closures")],
     "zh": [("start", "机器人简介"), ("help", "使用说明"), ("lang", "设置语言"),
            ("draft", "起草通知或回复"), ("case", "查看订单记录"), ("resolve", "结案"),
            ("export", "导出聊天证据"), ("verify", "校验证据记录"), ("settings", "店铺设置"),
+           ("setup", "分步设置店铺"),
            ("queue", "待回复的买家"), ("peak", "大促模式（自动回复）"), ("hours", "营业时间"),
            ("closed", "休息日")],
     "ko": [("start", "봇 소개"), ("help", "사용 방법"), ("lang", "언어 설정"),
            ("draft", "안내문·답변 작성"), ("case", "주문 건 보기"), ("resolve", "주문 건 종결"),
            ("export", "기록 내보내기"), ("verify", "기록 검증"), ("settings", "상점 설정"),
+           ("setup", "단계별 상점 설정"),
            ("queue", "답변 대기 중인 구매자"), ("peak", "행사 모드(자동 응답)"),
            ("hours", "영업시간"), ("closed", "휴무일")],
     "vi": [("start", "Giới thiệu bot"), ("help", "Hướng dẫn sử dụng"), ("lang", "Ngôn ngữ"),
            ("draft", "Soạn thông báo, trả lời"), ("case", "Hồ sơ đơn hàng"),
            ("resolve", "Đóng hồ sơ đơn hàng"), ("export", "Xuất nhật ký"),
            ("verify", "Kiểm tra nhật ký"), ("settings", "Cài đặt shop"),
+           ("setup", "Thiết lập shop từng bước"),
            ("queue", "Khách đang chờ trả lời"), ("peak", "Chế độ cao điểm (tự trả lời)"),
            ("hours", "Giờ làm việc"), ("closed", "Ngày nghỉ")],
 }  # fmt: skip
@@ -98,12 +104,21 @@ HELP = (
     "Buttons switch scenario, reply language and resolution; “Log as sent” keeps the reply "
     "as evidence. Buyers who write to your business account or to this bot reach you as "
     "cards with a Send button, or wait in /queue; /peak and /hours turn on auto-replies for "
-    "sales events and off hours."
+    "sales events and off hours; /setup asks for your shop's name, platform, currency and "
+    "return policy."
 )
 UNREADABLE = "I can read text only: please paste or forward the buyer's message as text."
 
 
 async def start(update: Update, context: ReplyContext) -> None:
+    """Sellers get the assistant's help, and the shop's setup while it has no name or
+    platform; a buyer gets the shop's welcome in their language."""
+    await help_command(update, context)
+    if context.is_seller:
+        await setup.offer(update, context)
+
+
+async def help_command(update: Update, context: ReplyContext) -> None:
     """Sellers get the assistant's help; a buyer gets the shop's welcome in their language."""
     if context.is_seller:
         await update.effective_message.reply_text(f"Hello! {HELP}")
@@ -125,6 +140,14 @@ async def not_text(update: Update, context: ReplyContext) -> None:
 
 
 @sellers_only
+async def seller_text(update: Update, context: ReplyContext) -> None:
+    """A seller's text: the answer to the /setup question just asked, else a buyer's message."""
+    if setup.awaits_answer(update, context):
+        await setup.typed_answer(update, context)
+        return
+    await buyer_text(update, context)
+
+
 async def buyer_text(update: Update, context: ReplyContext) -> None:
     message = update.effective_message
     try:
@@ -308,7 +331,7 @@ def add_handlers(application: ReplyApplication, seller_ids: frozenset[int]) -> N
     application.add_handlers(
         [
             CommandHandler("start", start),
-            CommandHandler("help", start),
+            CommandHandler("help", help_command),
             CommandHandler("lang", commands.lang),
             CommandHandler("draft", commands.draft_command),
             CommandHandler("case", commands.case_command),
@@ -316,6 +339,7 @@ def add_handlers(application: ReplyApplication, seller_ids: frozenset[int]) -> N
             CommandHandler("export", commands.export_command),
             CommandHandler("verify", commands.verify_command),
             CommandHandler("settings", commands.settings_command),
+            CommandHandler("setup", setup.setup_command),
             CommandHandler("peak", modes.peak_command),
             CommandHandler("hours", modes.hours_command),
             CommandHandler("closed", modes.closed_command),
@@ -332,7 +356,7 @@ def add_handlers(application: ReplyApplication, seller_ids: frozenset[int]) -> N
             ),
             MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND, unknown),
             MessageHandler(
-                filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, buyer_text
+                filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, seller_text
             ),
             MessageHandler(
                 filters.UpdateType.MESSAGE & (filters.PHOTO | filters.Sticker.ALL | filters.VOICE),
@@ -344,6 +368,7 @@ def add_handlers(application: ReplyApplication, seller_ids: frozenset[int]) -> N
                 switch_card, pattern=pressed(ChooseScenario, ChooseLanguage, ChooseResolution)
             ),
             CallbackQueryHandler(inbox.open_from_queue, pattern=pressed(OpenQueued)),
+            CallbackQueryHandler(setup.pressed, pattern=pressed(SetupAnswer, StopSetup)),
             CallbackQueryHandler(stale_button),
         ]
     )

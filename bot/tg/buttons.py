@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final, Literal
 
+from bot.replies.profile_setup import GUIDED
 from bot.replies.registry import TEMPLATES
 from bot.scenarios import LANGUAGES, SCENARIOS
 from bot.tg.text import callback_data
@@ -54,8 +55,23 @@ class OpenQueued:
     row_id: int
 
 
+@dataclass(frozen=True, slots=True)
+class SetupAnswer:
+    """A choice offered by a /setup question: the question's key and the value to store
+    (checked by the setup's core like a typed answer, since any data can come back)."""
+
+    key: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class StopSetup:
+    pass
+
+
 CardPress = ChooseScenario | ChooseLanguage | ChooseResolution | LogAsSent | SendReply
-Press = CardPress | OpenQueued
+SetupPress = SetupAnswer | StopSetup
+Press = CardPress | OpenQueued | SetupPress
 
 ROW_ID: Final = re.compile(r"[1-9][0-9]{0,17}")
 """ASCII digits only, and few enough for an SQLite integer."""
@@ -75,6 +91,10 @@ def press_data(press: Press) -> str:
             return callback_data("send")
         case OpenQueued(row_id):
             return callback_data("q", str(row_id))
+        case SetupAnswer(key, value):
+            return callback_data("p", key, value)
+        case StopSetup():
+            return callback_data("pstop")
 
 
 def parse_press(data: str | None) -> Press | None:
@@ -95,6 +115,12 @@ def parse_press(data: str | None) -> Press | None:
             return SendReply()
         case "q" if ROW_ID.fullmatch(value):
             return OpenQueued(int(value))
+        case "p":
+            key, sep, answer = value.partition(":")
+            if key in GUIDED and sep:
+                return SetupAnswer(key, answer)
+        case "pstop" if data == "pstop":
+            return StopSetup()
     return None
 
 

@@ -1,4 +1,4 @@
-"""Seller commands: /lang, /draft, /case, /resolve, /export, /verify.
+"""Seller commands: /lang, /draft, /case, /resolve, /export, /verify, /settings.
 
 Each parses its arguments, calls the core off the event loop when it touches SQLite, and
 answers; anyone who is not a seller gets one polite refusal.
@@ -16,13 +16,13 @@ from telegram import Update
 from bot.analysis import Amount
 from bot.core import draft
 from bot.replies.facts import FactError, amount_value
+from bot.replies.profile import describe, setting_line
 from bot.replies.registry import TEMPLATES, UnknownResolutionError, UnknownTemplateError
 from bot.scenarios import LANGUAGES
 from bot.store.cases import case_report, resolve_case
 from bot.store.export import FORMATS, Filters, count, export_text
 from bot.store.log import StoreError
 from bot.store.sellers import set_setting
-from bot.store.shop import describe
 from bot.store.verify import verify
 from bot.tg.context import ReplyContext, sellers_only
 from bot.tg.text import escape, split_message
@@ -175,14 +175,19 @@ async def settings_command(update: Update, context: ReplyContext) -> None:
     args = context.args or []
     if not args:
         shown = describe(context.services.shop.settings, await context.shop_zone())
-        await reply(update, escape(shown) + "\n\nChange one with /settings NAME VALUE")
+        await reply(
+            update,
+            escape(shown) + "\n\nChange one with /settings NAME VALUE (an empty value: "
+            "/settings NAME -), or answer a few questions with /setup",
+        )
         return
     if len(args) < 2:
         await reply(update, "Usage: /settings NAME VALUE, e.g. /settings return_window_days 30")
         return
+    value = " ".join(args[1:])
     try:
-        await context.services.shop.set(args[0], " ".join(args[1:]))
+        settings = await context.services.shop.set(args[0], "" if value == "-" else value)
     except FactError as error:
         await reply(update, escape(str(error)))
         return
-    await reply(update, f"{escape(args[0])} is now {escape(' '.join(args[1:]))}.")
+    await reply(update, "Saved. " + escape(setting_line(settings, args[0])))

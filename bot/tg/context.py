@@ -40,6 +40,9 @@ class BotData:
         """Each seller's Telegram language, as last seen on one of their updates."""
         self.seller_languages: dict[int, str | None] = {}
         """Each seller's /lang choice, read from the database once."""
+        self.setup_questions: dict[int, str] = {}
+        """The /setup question each seller was asked last and has not answered yet: their
+        next text is its answer."""
 
 
 def telegram_language(user: User | None) -> str | None:
@@ -80,7 +83,8 @@ class ReplyContext(CallbackContext[ExtBot[None], dict[Any, Any], ChatData, BotDa
 
     async def language_of(self, seller_id: int) -> str:
         """A seller's chosen language (/lang), else the Telegram language they last wrote
-        with, else English; also for cards sent to sellers who did not ask for them."""
+        with, else the shop's seller_language, else English; also for cards sent to sellers
+        who did not ask for them."""
         known = self.bot_data.seller_languages
         if seller_id not in known:
             known[seller_id] = await self.services.log.read_async(
@@ -89,7 +93,8 @@ class ReplyContext(CallbackContext[ExtBot[None], dict[Any, Any], ChatData, BotDa
         chosen = known[seller_id]
         if chosen in LANGUAGES:
             return chosen
-        return self.bot_data.telegram_languages.get(seller_id, "en")
+        seen = self.bot_data.telegram_languages.get(seller_id)
+        return seen or self.services.shop.settings.seller_language or "en"
 
     @property
     def services(self) -> Services:
