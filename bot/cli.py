@@ -173,7 +173,10 @@ def classify(text: str | None, jsonl: bool, as_json: bool) -> None:
 @click.option(
     "--seller-lang", "seller_language", type=click.Choice(LANGUAGES), help="Your language."
 )
-@click.option("--resolution", help="One of the template's resolutions (default: its first).")
+@click.option(
+    "--resolution",
+    help="One of the template's resolutions (default: the one the shop's platform starts with).",
+)
 @click.option("--set", "assignments", multiple=True, metavar="KEY=VALUE",
               help="A fact (order_id, amount, ship_date, ...) or shop setting.")  # fmt: skip
 @click.option("--text", "buyer_text", help="A buyer message: analyse it, then draft the reply.")

@@ -325,3 +325,16 @@ def test_an_address_is_said_to_be_updated_only_when_the_seller_gave_it():
     assert "send us the new address" in asks
     shopee = RENDERER.render("address_change", "en", Facts(), ShopSettings(platforms=("shopee",)))
     assert playbook("shopee").text("en").address_change in shopee
+
+
+def test_the_review_page_shows_each_family_both_ways_with_its_platform_words():
+    from bot.replies.review import review_page
+
+    page = review_page(RENDERER)
+    for family in FAMILIES:
+        assert f'id="playbook-{family.platform}"' in page
+        assert f"{family.platform}, empty profile, no facts" in page
+        assert f"{family.platform}, {family.shop.shop_name}, sample facts" in page
+    assert "My Orders (我的订单)" in page, "Taobao's refund path, among the platform words"
+    assert "resolution: rider_delay" in page
+    assert page.count("<h3>resolution: ") == sum(len(s.resolutions) for s in TEMPLATES.values())

@@ -16,7 +16,7 @@ from bot.replies.facts import (
     apply_assignments,
     apply_settings,
 )
-from bot.replies.paths import locales_dir
+from bot.replies.playbooks import PlaybookText, playbook
 from bot.replies.registry import TEMPLATES
 from bot.replies.render import Renderer
 from bot.replies.review import SAMPLE_FACTS
@@ -169,18 +169,15 @@ CASES = [
         template_id, resolution.name, language, id=f"{template_id}-{resolution.name}-{language}"
     )
     for template_id, spec in TEMPLATES.items()
-    for resolution in spec.resolutions
+    for resolution in spec.offered()
     for language in LANGUAGES
 ]
 NO_CURRENCY = dataclasses.replace(SAMPLE_FACTS, amount=Amount(Decimal("8.50"), None))
 
 
-def closing(language: str) -> str:
-    """The catalog's "Best regards," in `language`."""
-    from babel.messages.pofile import read_po
-
-    with (locales_dir() / language / "LC_MESSAGES" / "messages.po").open("rb") as handle:
-        return read_po(handle, locale=language)["Best regards,"].string or "Best regards,"
+def words(language: str) -> PlaybookText:
+    """The neutral playbook's words: the greeting and closing of a shop with no platform."""
+    return playbook(None).text(language)
 
 
 @pytest.mark.parametrize(("template_id", "resolution", "language"), CASES)
@@ -198,26 +195,25 @@ def test_an_unset_profile_never_reaches_the_buyer(template_id, resolution, langu
             assert currency not in text
         for placeholder in ("None", "{{", "%(", "  "):
             assert placeholder not in text
-        assert closing(language) not in lines, "a closing with no name under it"
-        assert lines[-1].strip(), "an empty last line"
+        assert lines[-1] == words(language).sign_off_unnamed, "the closing without a name"
         assert "\n\n\n" not in text
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_signature_is_the_signature_else_the_shop_name(language):
-    def last_lines(settings):
-        return RENDERER.render("other", language, Facts(), settings).splitlines()[-2:]
+    def last_line(settings):
+        return RENDERER.render("other", language, Facts(), settings).splitlines()[-1]
 
-    assert last_lines(ShopSettings(shop_name="Lotus Home")) == [closing(language), "Lotus Home"]
-    assert last_lines(ShopSettings(signature="Lan, Lotus")) == [closing(language), "Lan, Lotus"]
+    assert last_line(ShopSettings(shop_name="Lotus Home")) == words(language).sign("Lotus Home")
+    assert last_line(ShopSettings(signature="Lan, Lotus")) == words(language).sign("Lan, Lotus")
     both = ShopSettings(shop_name="Lotus Home", signature="Lan, Lotus")
-    assert last_lines(both) == [closing(language), "Lan, Lotus"]
+    assert last_line(both) == words(language).sign("Lan, Lotus")
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_a_coupon_is_offered_only_when_set_and_says_how_to_use_it(language):
     def text(settings):
-        return RENDERER.render("not_shipped", language, Facts(), settings, "expedite_coupon")
+        return RENDERER.render("not_shipped", language, Facts(), settings, "late")
 
     unset = text(ShopSettings(shop_name="Lotus"))
     coupon = ShopSettings(shop_name="Lotus", currency="KRW", coupon=Amount(Decimal(3000), "KRW"))
@@ -230,19 +226,21 @@ def test_a_coupon_is_offered_only_when_set_and_says_how_to_use_it(language):
 
 
 def test_a_set_return_window_is_said_and_an_unset_one_is_the_platforms():
-    unset = RENDERER.render("return_refund", "en", Facts(), ShopSettings())
-    assert "within the platform's return period" in unset
+    unset = RENDERER.render("return_refund", "en", Facts(), ShopSettings(platforms=("shopee",)))
+    assert f"within {playbook('shopee').return_window_days} days" in unset
     assert "within 30 days" in RENDERER.render(
-        "return_refund", "en", Facts(), ShopSettings(return_window_days=30)
+        "return_refund", "en", Facts(), ShopSettings(platforms=("shopee",), return_window_days=30)
     )
 
 
 def test_an_amount_without_a_currency_is_a_plain_number_until_the_shop_has_one():
     facts = Facts(amount=Amount(Decimal("8.50"), None))
-    plain = RENDERER.render("price_drop", "en", facts, ShopSettings())
+    plain = RENDERER.render("price_drop", "en", facts, ShopSettings(), "refund_difference")
     assert "8.5 " in plain or "8.5." in plain
     in_ringgit = format_currency(Decimal("8.50"), "MYR", locale="en")
-    assert in_ringgit in RENDERER.render("price_drop", "en", facts, ShopSettings(currency="MYR"))
+    assert in_ringgit in RENDERER.render(
+        "price_drop", "en", facts, ShopSettings(currency="MYR"), "refund_difference"
+    )
 
 
 # --- the store -------------------------------------------------------------------------------

@@ -138,7 +138,8 @@ def test_draft_reads_the_stored_profile_and_set_overrides_it_for_one_draft(db_pa
     once = draft("--db", str(db_path), "--set", "platform=taobao", "--set", "shop_name=Lotus 2",
                  "--set", "return_window_days=", "--seller-lang", "en")  # fmt: skip
     assert once["text"].endswith("Lotus 2")
-    assert "the platform's return period" in once["text"]
+    assert "within 7 days" in once["text"], "Taobao's own return period"
+    assert "My Orders (我的订单)" in once["text"], "Taobao's own return path"
     assert once["seller_language"] == "en"
     assert read(db_path, load_shop_settings).platforms == ("shopee",)
     assert stored_rows(db_path)["shop_name"] == "Lotus Home"
