@@ -338,3 +338,34 @@ def test_the_review_page_shows_each_family_both_ways_with_its_platform_words():
     assert "My Orders (我的订单)" in page, "Taobao's refund path, among the platform words"
     assert "resolution: rider_delay" in page
     assert page.count("<h3>resolution: ") == sum(len(s.resolutions) for s in TEMPLATES.values())
+
+
+def test_a_resolution_the_platform_cannot_carry_out_is_not_offered():
+    """A difference link that ships with the order exists on Taobao, not on AliExpress;
+    a seller can edit an unshipped address on Taobao, not on Shopee (the playbooks)."""
+    taobao, aliexpress, shopee = (
+        ShopSettings(platforms=(platform,)) for platform in ("taobao", "aliexpress", "shopee")
+    )
+    assert TEMPLATES["difference_order"].default_for(order_rules(taobao)) == "combine"
+    offered = {r.name for r in TEMPLATES["difference_order"].offered(order_rules(aliexpress))}
+    assert offered == {"guide_reorder"}
+    with pytest.raises(UnknownResolutionError, match="not offered on this shop's platform"):
+        RENDERER.render("difference_order", "en", Facts(), aliexpress, "combine")
+    assert "updated" not in {
+        r.name for r in TEMPLATES["address_change"].offered(order_rules(shopee))
+    }
+    if playbook("taobao").seller_can_edit_address:
+        assert "updated" in {
+            r.name for r in TEMPLATES["address_change"].offered(order_rules(taobao))
+        }
+
+
+def test_no_coupon_is_offered_where_the_platform_forbids_it_in_messages():
+    facts = Facts(ship_date=date(2026, 11, 25))
+    for platform, offered in (("amazon", False), ("aliexpress", True)):
+        shop = ShopSettings(
+            shop_name="Lotus", platforms=(platform,), currency="USD",
+            coupon=Amount(Decimal(3), "USD"),
+        )  # fmt: skip
+        text = RENDERER.render("forgot_to_ship_apology", "en", facts, shop)
+        assert ("3.00" in text) is offered, (platform, text)

@@ -169,6 +169,9 @@ class Playbook:
     seller_cancels: bool
     """Whether the platform has the seller carry out a cancellation the buyer asked for.
     Elsewhere the buyer cancels in the app and the seller only agrees (REPLY-POLICY §3)."""
+    coupons_in_messages: bool
+    """Whether a message to a buyer may offer a coupon or discount code (Amazon's messaging
+    rules forbid it); where not, no reply offers the shop's coupon."""
     uncertain: Mapping[str, str]
     """Rule (a dotted path into the file, e.g. "return_window_days", "text.ko.cancel_path")
     → why it may not be current."""
@@ -229,6 +232,7 @@ _RULES: Final = (
     "evidence",
     "cash_on_delivery_common",
     "seller_cancels",
+    "coupons_in_messages",
 )
 _TABLES: Final = ("uncertain", "scenarios", "text")
 _TEXT_FIELDS: Final = tuple(
@@ -314,6 +318,7 @@ def _build(file: PlaybookFile) -> Playbook:
         evidence=_evidence(check, data),
         cash_on_delivery_common=check.flag(data, "cash_on_delivery_common"),
         seller_cancels=check.flag(data, "seller_cancels"),
+        coupons_in_messages=check.flag(data, "coupons_in_messages"),
         texts=_texts(check, data, parcel),
         scenarios=_scenarios(check, data.get("scenarios", {}), "scenarios", _rule_value),
         uncertain=_uncertain(check, data),

@@ -9,7 +9,9 @@ delivery app speaks of remakes and dishes, not reships and returns), and how a p
 difference is paid there. A template's default is the first resolution it offers for the
 order kind, unless a later one names the playbook rule that makes it the default
 (`default_when`): `difference_order/combine` on platforms where a difference link ships
-with the main order.
+with the main order. A resolution that says the platform did something it cannot do there
+is not offered at all (`offered_when`): `combine` where no difference link exists,
+`address_change/updated` where the seller cannot edit an address.
 
 Every template also uses the buyer's name and the order id when they are known, the
 shop settings (name, signature, return window, return shipping, processing days, coupon,
@@ -39,12 +41,17 @@ class OrderRules:
 
     order_kind: OrderKind = "parcel"
     difference_order: DifferenceOrder = "reorder"
+    seller_can_edit_address: bool = False
 
     @classmethod
     def of(cls, book: Playbook) -> OrderRules:
-        return cls(order_kind=book.order_kind, difference_order=book.difference_order)
+        return cls(
+            order_kind=book.order_kind,
+            difference_order=book.difference_order,
+            seller_can_edit_address=book.seller_can_edit_address,
+        )
 
-    def matches(self, wanted: tuple[tuple[str, str], ...]) -> bool:
+    def matches(self, wanted: tuple[tuple[str, object], ...]) -> bool:
         return all(getattr(self, rule) == value for rule, value in wanted)
 
 
@@ -56,9 +63,13 @@ class Resolution:
     replaced by one that claims nothing when the fact is unknown."""
     kinds: frozenset[OrderKind] = EVERY_KIND
     """The order kinds it makes sense for: parcels, meals, or both."""
-    default_when: tuple[tuple[str, str], ...] = ()
+    default_when: tuple[tuple[str, object], ...] = ()
     """Playbook rules (`OrderRules` field, value) under which this is the template's
     default."""
+    offered_when: tuple[tuple[str, object], ...] = ()
+    """Playbook rules without which the platform cannot do what this resolution says
+    (a difference link that ships with the order; a seller who can edit the address), so
+    it is not offered there (REPLY-POLICY §1, §5)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,8 +80,12 @@ class TemplateSpec:
 
     def offered(self, rules: OrderRules | None = None) -> tuple[Resolution, ...]:
         """The resolutions that make sense for the shop's order kind."""
-        kind = (rules or OrderRules()).order_kind
-        return tuple(r for r in self.resolutions if kind in r.kinds)
+        rules = rules or OrderRules()
+        return tuple(
+            r
+            for r in self.resolutions
+            if rules.order_kind in r.kinds and rules.matches(r.offered_when)
+        )
 
     def default_for(self, rules: OrderRules | None = None) -> str:
         """The resolution a reply starts with on the shop's platform."""
@@ -90,7 +105,8 @@ class TemplateSpec:
 
     def resolution(self, name: str | None, rules: OrderRules | None = None) -> Resolution:
         """The named resolution, or the default for `rules`; a resolution that does not
-        exist, or is not written for the shop's order kind, is an error."""
+        exist, is not written for the shop's order kind or is not offered on its platform,
+        is an error."""
         rules = rules or OrderRules()
         if name is None:
             name = self.default_for(rules)
@@ -99,9 +115,15 @@ class TemplateSpec:
             if resolution.name == name:
                 return resolution
         choices = ", ".join(r.name for r in offered)
-        if any(r.name == name for r in self.resolutions):
+        chosen = next((r for r in self.resolutions if r.name == name), None)
+        if chosen is not None and rules.order_kind not in chosen.kinds:
             raise UnknownResolutionError(
                 f"{self.id}/{name} is not written for {rules.order_kind}s (choose: {choices})"
+            )
+        if chosen is not None:
+            raise UnknownResolutionError(
+                f"{self.id}/{name} is not offered on this shop's platform, which cannot do "
+                f"what it says (choose: {choices})"
             )
         raise UnknownResolutionError(f"{self.id} has no resolution {name!r} (choose: {choices})")
 
@@ -134,7 +156,13 @@ TEMPLATES: Final[dict[str, TemplateSpec]] = {
             "difference_order",
             "scenario",
             R("guide_reorder"),
-            R("combine", ("amount",), PARCEL, (("difference_order", "combine"),)),
+            R(
+                "combine",
+                ("amount",),
+                PARCEL,
+                default_when=(("difference_order", "combine"),),
+                offered_when=(("difference_order", "combine"),),
+            ),
         ),
         _spec(
             "not_shipped",
@@ -201,7 +229,7 @@ TEMPLATES: Final[dict[str, TemplateSpec]] = {
             "address_change",
             "scenario",
             R("send_address"),
-            R("updated", ("address",)),
+            R("updated", ("address",), offered_when=(("seller_can_edit_address", True),)),
             R("already_shipped", ("tracking_number",)),
         ),
         _spec(

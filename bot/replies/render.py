@@ -173,7 +173,9 @@ class Renderer:
             "shop_name": settings.shop_name,
             "processing_days": settings.processing_days,
             "wait_hours": settings.wait_hours,
-            "coupon": _format(settings.coupon, language, settings, today),
+            "coupon": _format(settings.coupon, language, settings, today)
+            if context["coupons_in_messages"]
+            else None,
             "coupon_how": settings.coupon_how,
         }
         text = self.environments[language].get_template(f"{template_id}.j2").render(context)

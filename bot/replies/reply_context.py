@@ -89,4 +89,5 @@ def playbook_context(
         "fault_return_payer": fault_return_payer,
         "cash_on_delivery": book.cash_on_delivery_common,
         "seller_can_edit_address": book.seller_can_edit_address,
+        "coupons_in_messages": book.coupons_in_messages,
     }
