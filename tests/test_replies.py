@@ -1,5 +1,6 @@
 """Reply templates, catalogs and rendering in every language."""
 
+import dataclasses
 import re
 from datetime import date, datetime
 from decimal import Decimal
@@ -13,7 +14,7 @@ from bot.analysis import Amount
 from bot.core import analyse, draft
 from bot.replies.facts import Facts, ShopSettings
 from bot.replies.paths import locales_dir, templates_dir
-from bot.replies.playbooks import playbook
+from bot.replies.playbooks import PLATFORMS, playbook
 from bot.replies.registry import (
     TEMPLATES,
     UnknownResolutionError,
@@ -34,10 +35,14 @@ RENDERER = Renderer.default()
 
 
 def settings_for(template_id: str, resolution: str) -> ShopSettings:
-    """A shop whose platform offers the resolution: the neutral one, or a delivery app for
-    what only meals have."""
-    offered = {r.name for r in TEMPLATES[template_id].offered(order_rules(SETTINGS))}
-    return SETTINGS if resolution in offered else MEAL_SETTINGS
+    """A shop whose platform offers the resolution: the neutral one when it does, else the
+    first platform that does (a delivery app for what only meals have, Taobao for a
+    difference link that ships with the order)."""
+    for platforms in ((), *((platform,) for platform in PLATFORMS)):
+        shop = dataclasses.replace(SETTINGS, platforms=platforms)
+        if resolution in {r.name for r in TEMPLATES[template_id].offered(order_rules(shop))}:
+            return shop
+    raise AssertionError(f"no platform offers {template_id}/{resolution}")
 
 
 CASES = [
@@ -108,7 +113,9 @@ def test_renders_with_full_and_minimal_facts(template_id, resolution, language):
 ])  # fmt: skip
 def test_chinese_and_korean_replies_have_no_english_left(template_id, resolution, language):
     # A shop in UTC says "UTC时间" to its buyers, rightly; a shop in Shanghai names no Latin.
-    in_shanghai = ShopSettings(shop_name="Lotus Home", timezone="Asia/Shanghai")
+    in_shanghai = dataclasses.replace(
+        settings_for(template_id, resolution), timezone="Asia/Shanghai"
+    )
     text = render(template_id, language, FULL, resolution, settings=in_shanghai)
     for value in ("Munirah", "8123456789012345", "RB123456789CN", "Lotus Home", FULL.address):
         text = text.replace(value, "")
