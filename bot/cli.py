@@ -30,7 +30,7 @@ from bot.config import (
     log_file,
 )
 from bot.console import LANGUAGE_NAMES, ConsoleSession, read_lines, summary
-from bot.core import analyse, analyzer_with, default_analyzer, draft
+from bot.core import analyse, analyzer_with, default_analyzer, draft, reply_language
 from bot.inbox.state import shop_zone
 from bot.inbox.zone import ShopZone, ZoneError, choose_zone
 from bot.nlp.analyzer import Analyzer, EmptyMessageError, is_empty
@@ -50,7 +50,7 @@ from bot.replies.profile_setup import EVERY, KEEP, Question, answer, next_questi
 from bot.replies.registry import TEMPLATES, UnknownResolutionError, UnknownTemplateError
 from bot.replies.render import Renderer, UnknownLanguageError
 from bot.replies.review import review_page
-from bot.scenarios import LANGUAGES, SCENARIOS
+from bot.scenarios import REPLY_LANGUAGES, SCENARIOS
 from bot.store.cases import case_report, resolve_case
 from bot.store.corrections import load_corrections
 from bot.store.export import FORMATS, Filters, count, export
@@ -169,9 +169,18 @@ def classify(text: str | None, jsonl: bool, as_json: bool) -> None:
     type=click.Choice(list(TEMPLATES)),
     help="Scenario, notice or auto-reply to draft (default: the analysed scenario).",
 )
-@click.option("--lang", "language", type=click.Choice(LANGUAGES), help="The buyer's language.")
 @click.option(
-    "--seller-lang", "seller_language", type=click.Choice(LANGUAGES), help="Your language."
+    "--lang",
+    "language",
+    type=click.Choice(REPLY_LANGUAGES, case_sensitive=False),
+    help="The buyer's language (default: the analysed one, zh-Hant for Chinese "
+    "written in Traditional characters).",
+)
+@click.option(
+    "--seller-lang",
+    "seller_language",
+    type=click.Choice(REPLY_LANGUAGES, case_sensitive=False),
+    help="Your language.",
 )
 @click.option(
     "--resolution",
@@ -205,7 +214,7 @@ def draft_command(
             raise click.UsageError(str(error)) from error
         facts = Facts.from_analysis(analysis)
         template_id = template_id or analysis.scenario
-        language = language or analysis.language
+        language = language or reply_language(analysis)
     if template_id is None:
         raise click.UsageError("give --scenario ID, or --text with a buyer message")
     try:
@@ -251,7 +260,8 @@ def review_page_command(output: str) -> None:
 
 @main.command()
 @_db_option
-@click.option("--seller-lang", "seller_language", type=click.Choice(LANGUAGES),
+@click.option("--seller-lang", "seller_language",
+              type=click.Choice(REPLY_LANGUAGES, case_sensitive=False),
               help="Your language, for the mirror of each draft [default: the shop's "
               "seller_language, else en].")  # fmt: skip
 def console(db_path: Path, seller_language: str | None) -> None:

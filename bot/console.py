@@ -10,7 +10,7 @@ from typing import IO
 from babel.numbers import format_currency, format_decimal
 
 from bot.analysis import Amount, Analysis
-from bot.core import analyse, draft
+from bot.core import analyse, draft, reply_language
 from bot.draft import Draft
 from bot.nlp.analyzer import is_empty
 from bot.replies.facts import Facts, ShopSettings
@@ -18,7 +18,14 @@ from bot.replies.render import Renderer
 from bot.store.log import EvidenceLog, exchange_entries
 from bot.text_input import readable_text
 
-LANGUAGE_NAMES = {"en": "English", "zh": "Chinese", "ko": "Korean", "vi": "Vietnamese"}
+LANGUAGE_NAMES = {
+    "en": "English",
+    "zh": "Chinese",
+    "zh-Hant": "繁體中文",
+    "ko": "Korean",
+    "vi": "Vietnamese",
+}
+"""Each reply language as the seller sees it named; Traditional Chinese by its own name."""
 
 
 def _money(amount: Amount) -> str:
@@ -103,7 +110,11 @@ class ConsoleSession:
         analysis = analyse(text)
         facts = Facts.from_analysis(analysis)
         reply = draft(
-            self.renderer, analysis.scenario, analysis.language, facts=facts, settings=self.settings
+            self.renderer,
+            analysis.scenario,
+            reply_language(analysis),
+            facts=facts,
+            settings=self.settings,
         )
         self.log.append_many(exchange_entries(analysis, reply, "console"))
         return card(analysis, reply)

@@ -19,10 +19,11 @@ from bot.nlp.cache import load_or_train
 from bot.nlp.dataset import Example
 from bot.nlp.lexicon import Lexicon
 from bot.replies.facts import Facts, ShopSettings
+from bot.replies.han_script import is_traditional
 from bot.replies.registry import TEMPLATES, template
 from bot.replies.render import Renderer
 from bot.replies.reply_context import order_rules
-from bot.scenarios import LANGUAGES
+from bot.scenarios import REPLY_LANGUAGES
 
 CORRECTION_WEIGHT = 10
 """A seller's correction counts as much as ten ordinary training messages: it is about
@@ -55,6 +56,15 @@ def analyzer_with(corrections: Sequence[Example]) -> Analyzer:
 def analyse(text: str) -> Analysis:
     """Language, scenario, dispute risk and entities of one buyer message."""
     return default_analyzer().analyse(text)
+
+
+def reply_language(analysis: Analysis) -> str:
+    """The language to answer a buyer message in: the one it was read in, except that
+    Chinese written in Traditional characters (Taiwan, Hong Kong) is answered in
+    Traditional Chinese, `zh-Hant`. The classifier reads both scripts as `zh`."""
+    if analysis.language == "zh" and is_traditional(analysis.text):
+        return "zh-Hant"
+    return analysis.language
 
 
 def draft(
@@ -97,6 +107,6 @@ def warm_up(analyzer: Analyzer, renderer: Renderer) -> None:
         back_at=datetime(2026, 1, 1, 9, tzinfo=UTC),
     )
     for template_id, spec in TEMPLATES.items():
-        for language in LANGUAGES:
+        for language in REPLY_LANGUAGES:
             for resolution in spec.offered():
                 draft(renderer, template_id, language, facts=facts, resolution=resolution.name)

@@ -19,7 +19,7 @@ from bot.replies.facts import PLATFORM_IDS, ShopSettings
 from bot.replies.profile_setup import GUIDED, QUESTIONS
 from bot.replies.registry import TEMPLATES
 from bot.replies.render import Renderer
-from bot.scenarios import LANGUAGES, SCENARIOS
+from bot.scenarios import REPLY_LANGUAGES, SCENARIOS
 from bot.store.log import read
 from bot.store.verify import verify
 from bot.tg.app import build_application
@@ -381,7 +381,7 @@ def test_replybot_run_stops_cleanly_on_a_signal(api, tmp_path, analyzer, stop):
 
 
 RESOLUTION_NAMES = sorted({r.name for spec in TEMPLATES.values() for r in spec.resolutions})
-WORDS = [*SCENARIOS, *LANGUAGES, *RESOLUTION_NAMES, *TEMPLATES, "log", "send", "q", "0", "-1"]
+WORDS = [*SCENARIOS, *REPLY_LANGUAGES, *RESOLUTION_NAMES, *TEMPLATES, "log", "send", "q", "0", "-1"]
 
 
 def _fits(data: str) -> bool:
@@ -434,7 +434,7 @@ SETUP_PROFILES = [
 def test_every_card_button_parses_back_to_itself_and_nothing_else_parses():
     presses = [
         *(ChooseScenario(s) for s in SCENARIOS),
-        *(ChooseLanguage(language) for language in LANGUAGES),
+        *(ChooseLanguage(language) for language in REPLY_LANGUAGES),
         *(ChooseResolution(s, r.name) for s in SCENARIOS for r in TEMPLATES[s].resolutions),
         LogAsSent(),
         SendReply(),
@@ -532,15 +532,15 @@ def test_notices_are_in_the_sellers_language(api, tmp_path, analyzer):
     def scenario(api):
         api.text(SELLER, "where is my parcel, order 8123456789")
         card = api.wait_for("sendMessage")[0].result
-        for language in LANGUAGES:
+        for language in REPLY_LANGUAGES:
             count = len(api.wait_for("sendMessage"))
             api.text(SELLER, f"/lang {language}")
             api.wait_for("sendMessage", count + 1)
             answers[language] = press_and_wait(api, SELLER, card, "s:nonsense")["text"]
 
     assert run_bot(api, tmp_path / "bot.db", scenario) == []
-    assert answers == {language: NOTICES[language]["outdated"] for language in LANGUAGES}
-    assert len(set(answers.values())) == len(LANGUAGES)
+    assert answers == {language: NOTICES[language]["outdated"] for language in REPLY_LANGUAGES}
+    assert len(set(answers.values())) == len(REPLY_LANGUAGES)
 
 
 def test_a_double_tap_acts_once_and_an_edit_that_changes_nothing_is_no_error(

@@ -18,6 +18,7 @@ from bot.inbox.zone import CONFIGURED, ShopZone
 from bot.nlp.batching import AnalysisBatcher
 from bot.replies.facts import ShopSettings
 from bot.replies.render import Renderer
+from bot.replies.times import spoken_time
 from bot.store.log import EvidenceLog, connection, read
 
 SHANGHAI = "Asia/Shanghai"
@@ -366,3 +367,25 @@ def test_a_deleted_message_keeps_the_direction_it_was_logged_with(run, tmp_path:
             "SELECT direction, kind FROM messages WHERE kind = 'deletion' ORDER BY id"
         ).fetchall()
     assert rows == [("in", "deletion"), ("out", "deletion")]
+
+
+def test_the_away_reply_answers_traditional_chinese_in_it_in_taipei_time(run):
+    async def scenario(inbox: Inbox) -> None:
+        await inbox.set_hours(f"mon-fri 09:00-18:00 {SHANGHAI}", configured_zone=None)
+        traditional = await inbox.receive(
+            message(1, "請問我的訂單什麼時候出貨？", 1), SHOP, at=MONDAY_NIGHT
+        )
+        simplified = await inbox.receive(
+            message(2, "请问我的订单什么时候发货？", 1), SHOP, at=MONDAY_NIGHT
+        )
+        assert traditional.auto_reply is not None
+        assert simplified.auto_reply is not None
+        assert traditional.analysis is not None
+        assert traditional.analysis.language == "zh"
+        assert traditional.auto_reply.language == "zh-Hant"
+        assert simplified.auto_reply.language == "zh"
+        back = datetime(2026, 11, 24, 9, 0, tzinfo=ZoneInfo("Asia/Taipei"))
+        assert spoken_time(back, "zh-Hant") in traditional.auto_reply.text
+        assert "台北時間" in traditional.auto_reply.text
+
+    run(scenario)

@@ -27,7 +27,7 @@ from bot.replies.check import (
 )
 from bot.replies.facts import Facts, ShopSettings
 from bot.replies.registry import TEMPLATES
-from bot.scenarios import LANGUAGES
+from bot.scenarios import REPLY_LANGUAGES
 
 CHECKED_LANGUAGES = ("en", "zh", "zh-Hant", "ko", "vi")
 EVERY_SETTING = frozenset(f.name for f in fields(ShopSettings))
@@ -718,7 +718,7 @@ MEANING_RULES = ("fault_admission", "status_claim", "seller_cancel", "zone_name"
 
 
 def test_the_checks_know_every_language_replies_are_written_in():
-    assert set(LANGUAGES) <= default_checks().languages
+    assert set(REPLY_LANGUAGES) <= default_checks().languages
     assert set(CHECKED_LANGUAGES) == default_checks().languages
 
 

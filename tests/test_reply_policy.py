@@ -15,7 +15,7 @@ from bot.replies.registry import TEMPLATES
 from bot.replies.render import Renderer
 from bot.replies.reply_context import order_rules
 from bot.replies.review import SAMPLE_FACTS
-from bot.scenarios import LANGUAGES
+from bot.scenarios import REPLY_LANGUAGES
 
 AMOUNTS = {"CNY": Decimal(122), "KRW": Decimal(3000), "VND": Decimal(50000), "USD": Decimal(8)}
 COUPONS = {"CNY": Decimal(5), "KRW": Decimal(3000), "VND": Decimal(20000), "USD": Decimal(2)}
@@ -92,7 +92,9 @@ class Found:
         )
 
 
-def every_violation(renderer: Renderer, languages: tuple[str, ...] = LANGUAGES) -> list[Found]:
+def every_violation(
+    renderer: Renderer, languages: tuple[str, ...] = REPLY_LANGUAGES
+) -> list[Found]:
     found = []
     for profile, settings in PROFILES:
         settings_given = given_settings(settings) | given_by_playbook(settings)

@@ -195,7 +195,7 @@ def test_shop_setup_on_a_terminal_asks_each_setting_and_stores_each_answer(db_pa
     assert process.returncode == 0, stderr.decode() + out
     assert "currency 'RMB' is not an ISO 4217 currency code" in out
     assert "Which currency are your prices in? (e.g. CNY, KRW, VND, USD)" in out
-    assert "(en or zh or ko or vi)" in out
+    assert "(en or zh or zh-Hant or ko or vi)" in out
     assert read(db_path, load_shop_settings) == ShopSettings(
         shop_name="Lotus Home", platforms=("taobao", "1688"), currency="CNY",
         seller_language="zh", timezone="Asia/Shanghai", return_window_days=7,

@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from babel.dates import get_timezone_name
 
-from bot.replies.times import LANGUAGES, ZONE_NAMES, spoken_date, spoken_time, utc_offset
+from bot.replies.times import ZONE_NAMES, spoken_date, spoken_time, utc_offset
+from bot.scenarios import REPLY_LANGUAGES as LANGUAGES
 
 TODAY = date(2026, 11, 20)
 SHANGHAI = ZoneInfo("Asia/Shanghai")

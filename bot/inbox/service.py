@@ -20,7 +20,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from bot.analysis import Analysis
-from bot.core import draft
+from bot.core import draft, reply_language
 from bot.draft import Draft
 from bot.inbox import state
 from bot.inbox.autoreply import BuyerKey, Cooldowns, auto_reply_for
@@ -44,9 +44,15 @@ from bot.replies.facts import Facts, ShopSettings
 from bot.replies.render import Renderer
 from bot.store.log import Entry, EvidenceLog
 
-BUYER_ZONES = {"zh": "Asia/Shanghai", "ko": "Asia/Seoul", "vi": "Asia/Ho_Chi_Minh"}
+BUYER_ZONES = {
+    "zh": "Asia/Shanghai",
+    "zh-Hant": "Asia/Taipei",
+    "ko": "Asia/Seoul",
+    "vi": "Asia/Ho_Chi_Minh",
+}
 """Where buyers writing each language most likely are: the away reply says when the shop is
-back in the buyer's own time, naming the zone. English could be anywhere: the shop's time."""
+back in the buyer's own time, naming the zone. English could be anywhere: the shop's time.
+Traditional Chinese is mostly Taiwan's; Hong Kong keeps the same clock (UTC+8)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,7 +287,7 @@ class Inbox:
         self.cooldowns.cooldown = timedelta(minutes=shop.auto_reply_cooldown_minutes)
         if template is None or not self.cooldowns.claim(message.buyer, at):
             return Received(analysis, needs_seller=needs_seller)
-        language = analysis.language if analysis else message.language_hint or "en"
+        language = reply_language(analysis) if analysis else message.language_hint or "en"
         back_at = None
         if self._hours is not None and (opening := self._hours.next_opening(at)) is not None:
             back_at = opening.astimezone(ZoneInfo(BUYER_ZONES.get(language, self._hours.timezone)))

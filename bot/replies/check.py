@@ -20,6 +20,7 @@ from importlib import resources
 from typing import Any, Final
 
 from bot.replies.facts import Facts, ShopSettings
+from bot.replies.han_script import HanScripts, han_scripts
 from bot.replies.reply_context import shop_playbook
 
 PHRASE_CHECKS: Final = (
@@ -148,8 +149,10 @@ def _phrase_rule(check: str, entry: Mapping[str, Any]) -> PhraseRule:
     )
 
 
-def parse_checks(data: Mapping[str, Any]) -> ReplyChecks:
-    """The checks a parsed data file describes; a malformed regular expression raises."""
+def parse_checks(data: Mapping[str, Any], han: HanScripts | None = None) -> ReplyChecks:
+    """The checks a parsed data file describes, each script's characters from `han` (by
+    default bot/data/scripts/han.toml); a malformed regular expression raises."""
+    han = han or han_scripts()
     script = data["script"]
     untranslated = data["untranslated"]
     return ReplyChecks(
@@ -161,8 +164,8 @@ def parse_checks(data: Mapping[str, Any]) -> ReplyChecks:
         derived_facts=frozenset(data.get("derived_facts", {})),
         script_rule=script["rule"],
         scripts={
-            language: ScriptRule(language, table["name"], frozenset(table["chars"]))
-            for language, table in script["forbidden"].items()
+            language: ScriptRule(language, name.capitalize(), han.only_in(name))
+            for language, name in script["forbidden"].items()
         },
         untranslated_rule=untranslated["rule"],
         untranslated_message=untranslated["message"],

@@ -18,7 +18,7 @@ from babel.numbers import list_currencies
 
 from bot.analysis import MAX_AMOUNT_DIGITS, Amount, Analysis
 from bot.replies.playbooks import PLATFORMS
-from bot.scenarios import LANGUAGES
+from bot.scenarios import REPLY_LANGUAGES, reply_language_named
 
 
 class FactError(ValueError):
@@ -128,8 +128,8 @@ class ShopSettings:
             raise FactError("platforms: each platform once")
         if self.currency is not None:
             _check_currency("currency", self.currency)
-        if self.seller_language is not None and self.seller_language not in LANGUAGES:
-            raise FactError(f"seller_language must be one of {', '.join(LANGUAGES)}")
+        if self.seller_language is not None and self.seller_language not in REPLY_LANGUAGES:
+            raise FactError(f"seller_language must be one of {', '.join(REPLY_LANGUAGES)}")
         if self.timezone is not None:
             _check_zone(self.timezone)
         if self.return_shipping is not None and self.return_shipping not in RETURN_SHIPPING:
@@ -306,7 +306,7 @@ def read_setting(
             value = text.upper()
             _check_currency("currency", value)
         case "seller_language":
-            value = text
+            value = reply_language_named(text) or text
         case "timezone":
             _check_zone(text)
             value = text

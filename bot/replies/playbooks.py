@@ -24,6 +24,7 @@ from typing import Any, Final, Literal, get_args
 
 from bot.replies.paths import playbooks_dir
 from bot.replies.playbook_files import PlaybookError, PlaybookFile, has_path, read_folder
+from bot.scenarios import REPLY_LANGUAGES
 
 __all__ = [
     "NEUTRAL",
@@ -62,8 +63,9 @@ PLATFORMS: Final = (
 
 NEUTRAL: Final = "other"
 
-TEXT_LANGUAGES: Final = ("en", "zh", "zh-Hant", "ko", "vi")
-"""Languages every playbook has text in. zh-Hant is its own text, never Simplified."""
+TEXT_LANGUAGES: Final = REPLY_LANGUAGES
+"""Languages every playbook has text in: every reply language. zh-Hant is its own text,
+never Simplified."""
 
 Family = Literal["marketplace", "delivery_app"]
 OrderKind = Literal["parcel", "meal"]

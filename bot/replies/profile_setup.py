@@ -17,7 +17,7 @@ from bot.replies.facts import (
     setting_text,
 )
 from bot.replies.profile import platform_name
-from bot.scenarios import LANGUAGES
+from bot.scenarios import REPLY_LANGUAGES
 
 KEEP: Final = "~"
 """The answer that leaves a setting as it is (a "Skip" or "Keep" button)."""
@@ -154,7 +154,7 @@ def _coupon(settings: ShopSettings) -> tuple[Option, ...]:
 
 
 def _languages(settings: ShopSettings) -> tuple[Option, ...]:
-    return tuple(Option(language, language) for language in LANGUAGES)
+    return tuple(Option(language, language) for language in REPLY_LANGUAGES)
 
 
 def _typed(name: str) -> Callable[[ShopSettings], tuple[Option, ...]]:
@@ -176,7 +176,7 @@ QUESTIONS: Final = {
         Question("currency", "Which currency are your prices in?",
                  "an ISO 4217 code such as CNY, KRW, VND or USD", _currencies),
         Question("seller_language", "In which language do you want to read each draft?",
-                 " or ".join(LANGUAGES), _languages),
+                 " or ".join(REPLY_LANGUAGES), _languages),
         Question("timezone", "Which time zone is your shop in?",
                  "an IANA name such as Asia/Shanghai", _zones),
         Question("return_window_days", "How many days after delivery can buyers return "

@@ -1,11 +1,11 @@
 """Rendering a reply template in a language: (template id, language, facts) -> text.
 
-One sandboxed Jinja environment per language, each with its gettext catalog compiled in
-memory from `locales/<lang>/LC_MESSAGES/messages.po` (so no compiled file can go stale,
-and a missing catalog is an error instead of silent English). Money is formatted with
-Babel in the reply's locale, dates and times by `bot.replies.times` in the buyer's
-market's own words, before they reach the template. Buyer-supplied values are only ever
-template data, never template source.
+One sandboxed Jinja environment per reply language, each with its gettext catalog compiled
+in memory from `locales/<locale>/LC_MESSAGES/messages.po` (`zh_Hant` for `zh-Hant`), so no
+compiled file can go stale and a missing catalog is an error instead of silent English.
+Money is formatted with Babel in the reply's locale, dates and times by `bot.replies.times`
+in the buyer's market's own words, before they reach the template. Buyer-supplied values
+are only ever template data, never template source.
 
 The shop's platform playbook supplies the greeting, the sign-off, the app paths and the
 rules a template reads (`bot.replies.reply_context`); the resolution must be one the
@@ -38,7 +38,7 @@ from bot.replies.paths import locales_dir, templates_dir
 from bot.replies.registry import template
 from bot.replies.reply_context import order_rules, playbook_context
 from bot.replies.times import spoken_date, spoken_time
-from bot.scenarios import LANGUAGES
+from bot.scenarios import REPLY_LANGUAGES
 
 _BLANK_LINES = re.compile(r"\n{3,}")
 
@@ -48,14 +48,25 @@ class CatalogError(RuntimeError):
 
 
 class UnknownLanguageError(ValueError):
-    """Replies are written in en, zh, ko and vi only."""
+    """Replies are written in the REPLY_LANGUAGES only."""
+
+
+def catalog_locale(language: str) -> str:
+    """The Babel locale of a reply language, which also names its catalog's folder:
+    `zh-Hant` is `zh_Hant` (`locales/zh_Hant/LC_MESSAGES/messages.po`)."""
+    return language.replace("-", "_")
+
+
+def catalog_path(language: str, folder: Path) -> Path:
+    """Where a reply language's catalog is in the `locales` folder `folder`."""
+    return folder / catalog_locale(language) / "LC_MESSAGES" / "messages.po"
 
 
 def _translations(language: str, folder: Path) -> Translations:
-    path = folder / language / "LC_MESSAGES" / "messages.po"
+    path = catalog_path(language, folder)
     try:
         with path.open("rb") as handle:
-            catalog = read_po(handle, locale=language)
+            catalog = read_po(handle, locale=catalog_locale(language))
     except OSError as error:
         raise CatalogError(f"no catalog for {language!r} at {path}: {error}") from error
     compiled = BytesIO()
@@ -82,12 +93,13 @@ def _environment(language: str, templates: Path, locales: Path) -> SandboxedEnvi
 
 @cache
 def _locale(language: str) -> Locale:
-    return Locale.parse(language)
+    return Locale.parse(catalog_locale(language))
 
 
-_AFTER_THE_NUMBER: Final = {("ko", "KRW"): "원"}
-"""Currencies a market writes as a word after the number, not as Babel's sign: Korean chat
-writes "3,000원", never "₩3,000" (REPLY-POLICY §6)."""
+_MARKET_FORMS: Final = {("ko", "KRW"): "{}원", ("zh-Hant", "TWD"): "NT${}"}
+"""Currencies a market writes its own way rather than with Babel's sign and decimals:
+Korean chat writes "3,000원", never "₩3,000" (REPLY-POLICY §6); Taiwan writes "NT$1,200",
+not Babel's zh_Hant "$1,200.00", whose bare "$" a buyer in Hong Kong would read as HK$."""
 
 
 def format_money(amount: Amount, language: str, default_currency: str | None) -> str:
@@ -96,9 +108,9 @@ def format_money(amount: Amount, language: str, default_currency: str | None) ->
     currency = amount.currency or default_currency
     if currency is None:
         return format_decimal(amount.value, locale=_locale(language), decimal_quantization=False)
-    if (language, currency) in _AFTER_THE_NUMBER:
+    if (language, currency) in _MARKET_FORMS:
         number = format_decimal(amount.value, locale=_locale(language), decimal_quantization=False)
-        return number + _AFTER_THE_NUMBER[language, currency]
+        return _MARKET_FORMS[language, currency].format(number)
     return format_currency(amount.value, currency, locale=_locale(language))
 
 
@@ -138,7 +150,7 @@ class Renderer:
 
     @cached_property
     def environments(self) -> dict[str, SandboxedEnvironment]:
-        return {lang: _environment(lang, self.templates, self.locales) for lang in LANGUAGES}
+        return {lang: _environment(lang, self.templates, self.locales) for lang in REPLY_LANGUAGES}
 
     def render(
         self,
@@ -157,9 +169,9 @@ class Renderer:
         """
         spec = template(template_id)
         chosen = spec.resolution(resolution, order_rules(settings))
-        if language not in LANGUAGES:
+        if language not in REPLY_LANGUAGES:
             raise UnknownLanguageError(
-                f"unknown language {language!r} (choose: {', '.join(LANGUAGES)})"
+                f"unknown language {language!r} (choose: {', '.join(REPLY_LANGUAGES)})"
             )
         today = today or datetime.now(ZoneInfo(settings.zone_name)).date()
         context = {

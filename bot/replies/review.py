@@ -21,7 +21,7 @@ from bot.replies.playbooks import Playbook
 from bot.replies.registry import TEMPLATES, TemplateSpec
 from bot.replies.render import Renderer
 from bot.replies.reply_context import PLAYBOOK_NAMES, order_rules, playbook_context, shop_playbook
-from bot.scenarios import LANGUAGES
+from bot.scenarios import REPLY_LANGUAGES
 
 SAMPLE_FACTS = Facts(
     buyer_name="Munirah",
@@ -100,10 +100,10 @@ def cases(family: Family) -> tuple[Case, Case]:
 def _playbook_rows(book: Playbook) -> list[dict[str, object]]:
     """Each playbook word or rule the templates read, in every language."""
     settings = ShopSettings(platforms=(book.id,))
-    words = {lang: playbook_context(settings, lang, "Munirah") for lang in LANGUAGES}
+    words = {lang: playbook_context(settings, lang, "Munirah") for lang in REPLY_LANGUAGES}
     rows: list[dict[str, object]] = []
     for name in PLAYBOOK_NAMES:
-        values = {lang: words[lang][name] for lang in LANGUAGES}
+        values = {lang: words[lang][name] for lang in REPLY_LANGUAGES}
         same = len({str(v) for v in values.values()}) == 1
         rows.append({"name": name, "values": values, "same": same})
     return rows
@@ -121,7 +121,7 @@ def _rows(spec: TemplateSpec, renderer: Renderer) -> list[dict[str, object]]:
                     language: renderer.render(
                         spec.id, language, case.facts, case.settings, resolution.name
                     )
-                    for language in LANGUAGES
+                    for language in REPLY_LANGUAGES
                 }
                 drafts.append({"label": case.label, "texts": texts})
         default_on = [
@@ -212,6 +212,6 @@ def review_page(renderer: Renderer) -> str:
         rows={spec.id: _rows(spec, renderer) for spec in specs},
         playbooks={f.platform: _playbook_rows(shop_playbook(f.shop)) for f in FAMILIES},
         families=FAMILIES,
-        languages=LANGUAGES,
+        languages=REPLY_LANGUAGES,
         facts=SAMPLE_FACTS,
     )

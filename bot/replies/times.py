@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
-LANGUAGES = ("en", "zh", "zh-Hant", "ko", "vi")
+from bot.scenarios import REPLY_LANGUAGES
 
 ZONE_NAMES: dict[str, dict[str, str]] = {
     "Asia/Shanghai": {
@@ -237,7 +237,7 @@ def _style(language: str) -> _Style:
         return _STYLES[language]
     except KeyError:
         raise ValueError(
-            f"no date and time forms for {language!r} (known: {', '.join(LANGUAGES)})"
+            f"no date and time forms for {language!r} (known: {', '.join(REPLY_LANGUAGES)})"
         ) from None
 
 

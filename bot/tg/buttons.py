@@ -16,7 +16,7 @@ from typing import Final, Literal
 
 from bot.replies.profile_setup import GUIDED
 from bot.replies.registry import TEMPLATES
-from bot.scenarios import LANGUAGES, SCENARIOS
+from bot.scenarios import REPLY_LANGUAGES, SCENARIOS
 from bot.tg.text import callback_data
 
 
@@ -103,7 +103,7 @@ def parse_press(data: str | None) -> Press | None:
     match kind:
         case "s" if value in SCENARIOS:
             return ChooseScenario(value)
-        case "l" if value in LANGUAGES:
+        case "l" if value in REPLY_LANGUAGES:
             return ChooseLanguage(value)
         case "r":
             scenario, _, resolution = value.partition(":")
@@ -147,6 +147,12 @@ NOTICES: Final[dict[str, dict[Notice, str]]] = {
         "outdated": "这个按钮已失效，请使用卡片上现在的按钮。",
         "logged": "已记录为已发送。如需新的回复，请重新粘贴买家的消息。",
         "sent": "这条回复已经发给买家。如需新的回复，请重新粘贴买家的消息。",
+    },
+    "zh-Hant": {
+        "expired": "這張卡片已過期，請重新貼上買家的訊息。",
+        "outdated": "這個按鈕已失效，請使用卡片上現在的按鈕。",
+        "logged": "已記錄為已傳送。需要新的回覆的話，請重新貼上買家的訊息。",
+        "sent": "這則回覆已經傳給買家。需要新的回覆的話，請重新貼上買家的訊息。",
     },
     "ko": {
         "expired": "만료된 카드입니다. 구매자 메시지를 다시 붙여 넣어 주세요.",

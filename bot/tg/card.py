@@ -11,14 +11,14 @@ from telegram.error import BadRequest
 
 from bot.analysis import Analysis
 from bot.console import LANGUAGE_NAMES
-from bot.core import draft
+from bot.core import draft, reply_language
 from bot.draft import Draft
 from bot.inbox.service import BuyerMessage
 from bot.replies.facts import Facts, ShopSettings
 from bot.replies.registry import OrderRules, template
 from bot.replies.render import Renderer
 from bot.replies.reply_context import order_rules
-from bot.scenarios import LANGUAGES
+from bot.scenarios import REPLY_LANGUAGES
 from bot.tg.buttons import (
     CardPress,
     ChooseLanguage,
@@ -65,12 +65,12 @@ class CardState:
         rules: OrderRules | None = None,
     ) -> CardState:
         """A new card: the analysed scenario, its default resolution on the shop's platform,
-        the buyer's language."""
+        the buyer's language (`reply_language`: Traditional Chinese answered in it)."""
         rules = rules or OrderRules()
         return cls(
             analysis=analysis,
             scenario=analysis.scenario,
-            language=analysis.language,
+            language=reply_language(analysis),
             resolution=template(analysis.scenario).default_for(rules),
             seller_language=seller_language,
             source=source,
@@ -188,7 +188,7 @@ def _keyboard(
         others.insert(0, original)
     rows = [
         [_button(alt, ChooseScenario(alt)) for alt in others],
-        [_button(other, ChooseLanguage(other)) for other in LANGUAGES if other != language],
+        [_button(other, ChooseLanguage(other)) for other in REPLY_LANGUAGES if other != language],
         [
             _button(r.name, ChooseResolution(scenario, r.name))
             for r in template(scenario).offered(rules)

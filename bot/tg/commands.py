@@ -18,7 +18,7 @@ from bot.core import draft
 from bot.replies.facts import FactError, amount_value
 from bot.replies.profile import describe, setting_line
 from bot.replies.registry import TEMPLATES, UnknownResolutionError, UnknownTemplateError
-from bot.scenarios import LANGUAGES
+from bot.scenarios import REPLY_LANGUAGES, reply_language_named
 from bot.store.cases import case_report, resolve_case
 from bot.store.export import FORMATS, Filters, count, export_text
 from bot.store.log import StoreError
@@ -37,17 +37,17 @@ async def reply(update: Update, text: str) -> None:
 @sellers_only
 async def lang(update: Update, context: ReplyContext) -> None:
     args = context.args or []
-    if not args or args[0] not in LANGUAGES:
+    chosen = reply_language_named(args[0]) if args else None
+    if chosen is None:
         current = await context.seller_language()
-        await reply(
-            update, f"Your language is {current}. Change it with /lang {'|'.join(LANGUAGES)}."
-        )
+        choices = "|".join(REPLY_LANGUAGES)
+        await reply(update, f"Your language is {current}. Change it with /lang {choices}.")
         return
     await context.services.log.write_async(
-        partial(set_setting, seller_id=update.effective_user.id, key="language", value=args[0])
+        partial(set_setting, seller_id=update.effective_user.id, key="language", value=chosen)
     )
-    context.bot_data.seller_languages[update.effective_user.id] = args[0]
-    await reply(update, f"Your language is now {args[0]}.")
+    context.bot_data.seller_languages[update.effective_user.id] = chosen
+    await reply(update, f"Your language is now {chosen}.")
 
 
 @sellers_only
@@ -57,9 +57,11 @@ async def draft_command(update: Update, context: ReplyContext) -> None:
         await reply(update, "Usage: /draft SCENARIO [LANG], e.g. /draft shipping_delay_notice vi\n"
                              "Templates: " + ", ".join(TEMPLATES))  # fmt: skip
         return
-    language = args[1] if len(args) > 1 else "en"
-    if language not in LANGUAGES:
-        await reply(update, f"Unknown language {escape(language)}: choose {', '.join(LANGUAGES)}.")
+    named = args[1] if len(args) > 1 else "en"
+    language = reply_language_named(named)
+    if language is None:
+        choices = ", ".join(REPLY_LANGUAGES)
+        await reply(update, f"Unknown language {escape(named)}: choose {choices}.")
         return
     mirror = await context.seller_language()
     try:

@@ -20,7 +20,7 @@ from bot.draft import Draft
 from bot.inbox.zone import ShopZone
 from bot.replies.registry import OrderRules
 from bot.replies.reply_context import order_rules
-from bot.scenarios import LANGUAGES
+from bot.scenarios import REPLY_LANGUAGES
 from bot.services import Services
 from bot.store.sellers import get_setting
 from bot.tg.card import CardState, ChatData, draft_for
@@ -45,13 +45,20 @@ class BotData:
         next text is its answer."""
 
 
+TRADITIONAL_CHINESE_TAGS = frozenset({"hant", "tw", "hk", "mo"})
+"""Subtags of a Chinese IETF tag that name Traditional writing: the script itself, or the
+regions that write it (`zh-hant`, `zh-TW`, `zh-HK`, `zh-Hant-TW`)."""
+
+
 def telegram_language(user: User | None) -> str | None:
-    """The reply language a Telegram user's IETF tag (`zh-hans`, `ko`, `pt-br`) names,
-    if replybot writes it."""
+    """The reply language a Telegram user's IETF tag (`zh-hans`, `zh-hant`, `ko`, `pt-br`)
+    names, if replybot writes it."""
     if user is None or not user.language_code:
         return None
-    base = user.language_code.split("-")[0].lower()
-    return base if base in LANGUAGES else None
+    base, *subtags = user.language_code.lower().replace("_", "-").split("-")
+    if base == "zh" and TRADITIONAL_CHINESE_TAGS.intersection(subtags):
+        return "zh-Hant"
+    return base if base in REPLY_LANGUAGES else None
 
 
 class ReplyContext(CallbackContext[ExtBot[None], dict[Any, Any], ChatData, BotData]):
@@ -91,7 +98,7 @@ class ReplyContext(CallbackContext[ExtBot[None], dict[Any, Any], ChatData, BotDa
                 partial(get_setting, seller_id=seller_id, key="language")
             )
         chosen = known[seller_id]
-        if chosen in LANGUAGES:
+        if chosen in REPLY_LANGUAGES:
             return chosen
         seen = self.bot_data.telegram_languages.get(seller_id)
         return seen or self.services.shop.settings.seller_language or "en"
