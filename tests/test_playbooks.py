@@ -74,10 +74,11 @@ def test_every_platform_loads_in_every_language_with_no_empty_field(platform):
         text = book.text(language)
         assert text.language == language
         for name, value in strings(text).items():
-            assert value.strip() == value != "", (platform, language, name)
+            if name != "introduction":
+                assert value.strip() == value != "", (platform, language, name)
         assert (text.return_path is None) == (book.order_kind == "meal")
         assert "{name}" in text.greeting_named
-        assert "{shop}" in text.sign_off
+        assert ("{shop}" in text.sign_off) != ("{shop}" in text.introduction), "named once"
         assert "{" not in text.greeting + text.sign_off_unnamed
 
 
@@ -187,7 +188,7 @@ def test_greeting_and_sign_off_fill_their_slot_or_leave_the_name_out():
     assert text.sign(None) == text.sign("") == "感谢您的支持～"
     korean = playbook("coupang").text("ko")
     assert korean.greet("김민지") == "안녕하세요, 김민지 고객님."
-    assert korean.sign("루나홈") == "감사합니다. 루나홈 드림"
+    assert korean.sign("루나홈") == "감사합니다."
 
 
 def test_loading_is_cached():
@@ -396,3 +397,26 @@ def test_an_empty_scenario_table_is_refused(tmp_path):
     write(tmp_path, "coupang", shipped("coupang") + "\n[scenarios.customs]\n")
     with pytest.raises(PlaybookError, match=r"scenarios\.customs is empty"):
         load_playbooks(tmp_path, required=("coupang",))
+
+
+def test_a_korean_reply_introduces_the_shop_after_the_greeting_and_only_when_it_has_a_name():
+    words = playbook("coupang").text("ko")
+    assert words.greet("김민지", "루나홈") == "안녕하세요, 김민지 고객님. 루나홈입니다."
+    assert words.greet(None, "루나홈") == "안녕하세요, 고객님. 루나홈입니다."
+    assert words.greet(None, "") == "안녕하세요, 고객님."
+    assert words.sign("루나홈") == "감사합니다."
+    assert playbook("shopee").text("vi").greet("Lan", "Nhà Mây") == playbook("shopee").text(
+        "vi"
+    ).greet("Lan")
+
+
+def test_an_introduction_must_name_the_shop(tmp_path):
+    source = playbooks_dir() / "other.toml"
+    broken = source.read_text("utf-8").replace(
+        'introduction = "{shop}입니다."', 'introduction = "입니다."'
+    )
+    (tmp_path / "other.toml").write_text(broken, "utf-8")
+    with pytest.raises(
+        PlaybookError, match=r"text\.ko\.introduction must have exactly one \{shop\}"
+    ):
+        load_playbooks(tmp_path, required=("other",))

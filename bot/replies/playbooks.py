@@ -83,7 +83,14 @@ Evidence = Literal["unboxing_video", "item_photos", "package_photos", "label_pho
 _FAMILY_KIND: Final[Mapping[str, str]] = {"marketplace": "parcel", "delivery_app": "meal"}
 _SCENARIO_ID = re.compile(r"[a-z][a-z0-9_]*")
 _SLOT = re.compile(r"\{[^{}]*\}")
-_SLOTS: Final[Mapping[str, str]] = {"greeting_named": "{name}", "sign_off": "{shop}"}
+_SLOTS: Final[Mapping[str, str]] = {
+    "greeting_named": "{name}",
+    "sign_off": "{shop}",
+    "introduction": "{shop}",
+}
+_SLOT_OPTIONAL: Final = frozenset({"sign_off"})
+"""Where the slot may be left out: a market whose greeting introduces the shop closes
+without naming it again."""
 
 
 class PlaybookLanguageError(ValueError):
@@ -125,16 +132,25 @@ class PlaybookText:
     greeting_named: str
     """The greeting with a `{name}` slot."""
     sign_off: str
-    """The closing with a `{shop}` slot."""
+    """The closing with a `{shop}` slot, or without one where `introduction` names the
+    shop."""
     sign_off_unnamed: str
     """The closing when the shop has no name yet (REPLY-POLICY §8)."""
     scenarios: Mapping[str, Mapping[str, str]]
     """Optional per-scenario words (`[text.<lang>.scenarios.<id>]`); most platforms have none."""
+    introduction: str = ""
+    """Optional: how the shop names itself after the greeting, with a `{shop}` slot, where the
+    market's chat does so ("안녕하세요, 고객님. 루나홈입니다."); left out while the shop
+    has no name."""
 
-    def greet(self, name: str | None) -> str:
-        """The greeting, with the buyer's name when it is known."""
-        name = (name or "").strip()
-        return self.greeting_named.replace("{name}", name) if name else self.greeting
+    def greet(self, name: str | None, shop: str | None = None) -> str:
+        """The greeting, with the buyer's name when it is known, and the shop's introduction
+        when the market has one and the shop a name."""
+        name, shop = (name or "").strip(), (shop or "").strip()
+        greeting = self.greeting_named.replace("{name}", name) if name else self.greeting
+        if shop and self.introduction:
+            return f"{greeting} {self.introduction.replace('{shop}', shop)}"
+        return greeting
 
     def sign(self, shop: str | None) -> str:
         """The closing, with the shop's name when it is set; never a placeholder name."""
@@ -238,7 +254,9 @@ _RULES: Final = (
 )
 _TABLES: Final = ("uncertain", "scenarios", "text")
 _TEXT_FIELDS: Final = tuple(
-    f.name for f in dataclasses.fields(PlaybookText) if f.name not in ("language", "scenarios")
+    f.name
+    for f in dataclasses.fields(PlaybookText)
+    if f.name not in ("language", "scenarios", "introduction")
 )
 _PARCEL_ONLY: Final = ("return_window_days", "return_shipping")
 _PARCEL_ONLY_TEXT: Final = ("return_path",)
@@ -402,7 +420,7 @@ def _texts(check: _Check, data: Mapping[str, Any], parcel: bool) -> Mapping[str,
 def _text(check: _Check, texts: Mapping[str, Any], language: str, parcel: bool) -> PlaybookText:
     field = f"text.{language}"
     table = check.table(check.get(texts, "text.", language), field)
-    check.keys(table, f"{field}.", (*_TEXT_FIELDS, "scenarios"))
+    check.keys(table, f"{field}.", (*_TEXT_FIELDS, "scenarios", "introduction"))
     values: dict[str, Any] = {}
     for key in _TEXT_FIELDS:
         if key in _PARCEL_ONLY_TEXT and not parcel:
@@ -411,6 +429,10 @@ def _text(check: _Check, texts: Mapping[str, Any], language: str, parcel: bool) 
             values[key] = None
             continue
         values[key] = _words(check, check.get(table, f"{field}.", key), f"{field}.{key}", key)
+    if "introduction" in table:
+        values["introduction"] = _words(
+            check, table["introduction"], f"{field}.introduction", "introduction"
+        )
     scenarios = _scenarios(check, table.get("scenarios", {}), f"{field}.scenarios", _words_value)
     return PlaybookText(language=language, scenarios=scenarios, **values)
 
@@ -419,6 +441,8 @@ def _words(check: _Check, value: Any, field: str, key: str) -> str:
     text = check.text(value, field)
     slots = _SLOT.findall(text)
     expected = [_SLOTS[key]] if key in _SLOTS else []
+    if key in _SLOT_OPTIONAL and not slots:
+        expected = []
     if slots != expected or text.count("{") != len(expected) or text.count("}") != len(expected):
         want = f"exactly one {expected[0]}" if expected else "no {…} slot"
         raise check.fail(field, f"must have {want}: {text!r}")

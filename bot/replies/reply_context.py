@@ -69,7 +69,7 @@ def playbook_context(
     parcel = book.order_kind == "parcel"
     return_payer, fault_return_payer = return_payers(settings, book)
     return {
-        "greeting": words.greet(buyer_name),
+        "greeting": words.greet(buyer_name, settings.shop_name),
         "sign_off": words.sign(settings.signature or settings.shop_name),
         "platform_name": words.name,
         "refund_path": words.refund_path,
