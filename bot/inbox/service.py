@@ -19,6 +19,8 @@ from functools import partial
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from sqlite_utils import Database
+
 from bot.analysis import Analysis
 from bot.core import draft, reply_language
 from bot.draft import Draft
@@ -116,21 +118,36 @@ class Queue:
     total: int
 
 
+def _stored_state(
+    db: Database,
+) -> tuple[
+    PeakMode,
+    WorkingHours | None,
+    dict[str, BusinessConnection],
+    tuple[dict[BuyerKey, datetime], dict[BuyerKey, datetime]],
+]:
+    """What a restart carries over, read as one moment of the log: the modes, the hours, the
+    business connections, and the last day's replies for the cool-downs."""
+    return (
+        state.load_peak(db),
+        state.load_hours(db),
+        state.load_connections(db),
+        state.recent_replies(db, timedelta(hours=24)),
+    )
+
+
 class Inbox:
     def __init__(self, log: EvidenceLog, analyzer: AnalysisBatcher, renderer: Renderer) -> None:
         self._log = log
         self._analyzer = analyzer
         self._renderer = renderer
-        self._peak: PeakMode = log.read(state.load_peak)
-        self._hours: WorkingHours | None = log.read(state.load_hours)
-        self._connections = log.read(state.load_connections)
+        self._peak, self._hours, self._connections, (auto, answered) = log.read(_stored_state)
         self.cooldowns = Cooldowns()
         self._sending: set[str] = set()
         self._sent: set[str] = set()
         self._settings_lock = asyncio.Lock()
         """Held while a seller command reads, changes and stores the modes or hours: mode
         commands run one at a time."""
-        auto, answered = log.read(partial(state.recent_replies, since=timedelta(hours=24)))
         self.cooldowns.auto_replied.update(auto)
         self.cooldowns.seller_answered.update(answered)
 

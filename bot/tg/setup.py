@@ -12,7 +12,14 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.replies.facts import FactError, ShopSettings
 from bot.replies.profile import describe, setting_line
-from bot.replies.profile_setup import GUIDED, Question, answer, needs_setup, next_question
+from bot.replies.profile_setup import (
+    GUIDED,
+    QUESTIONS,
+    Question,
+    answer,
+    needs_setup,
+    next_question,
+)
 from bot.tg.buttons import SetupAnswer, StopSetup, parse_press, press_data
 from bot.tg.context import NOT_A_SELLER, ReplyContext, sellers_only
 from bot.tg.text import escape
@@ -83,17 +90,10 @@ async def _advance(update: Update, context: ReplyContext, key: str, text: str) -
         if chosen is not None:
             await profile.set(*chosen)
     except FactError as error:
-        await _ask(update, context, next_question(GUIDED, _before(key), profile.settings),
-                   escape(f"{error}."))  # fmt: skip
+        await _ask(update, context, QUESTIONS[key], escape(f"{error}."))
         return
     saved = _saved(profile.settings, key) if chosen is not None else ""
     await _ask(update, context, next_question(GUIDED, key, profile.settings), saved)
-
-
-def _before(key: str) -> str | None:
-    """The question asked before `key`, so that `next_question` asks `key` again."""
-    index = GUIDED.index(key)
-    return GUIDED[index - 1] if index else None
 
 
 async def offer(update: Update, context: ReplyContext) -> None:
